@@ -17,7 +17,8 @@ public interface IDatabase : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> as one unit in a write transaction and commits it. If the work
-    /// throws, the transaction is rolled back and the exception propagates.
+    /// throws, the transaction is rolled back and the exception propagates. Do not call it again
+    /// from inside <paramref name="work"/>: on SQLite the inner call would wait for the outer one.
     /// </summary>
     Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken);
 }

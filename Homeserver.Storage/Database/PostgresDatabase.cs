@@ -16,28 +16,32 @@ public sealed class PostgresDatabase : IDatabase
     /// <summary>Creates the data source and checks that the server answers.</summary>
     public static async Task<PostgresDatabase> OpenAsync(string connectionString, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        NpgsqlDataSource dataSource;
+        NpgsqlDataSourceBuilder builder;
         try
         {
-            dataSource = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggerFactory).Build();
+            builder = new NpgsqlDataSourceBuilder(connectionString);
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException($"The PostgreSQL connection string is not valid: {e.Message}", e);
         }
 
-        var database = new PostgresDatabase(dataSource);
+        var database = new PostgresDatabase(builder.UseLoggerFactory(loggerFactory).Build());
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            return database;
+        }
+        catch (NpgsqlException e)
+        {
+            await database.DisposeAsync();
+            throw new InvalidOperationException($"Cannot connect to the PostgreSQL database: {e.Message}", e);
         }
         catch
         {
             await database.DisposeAsync();
             throw;
         }
-
-        return database;
     }
 
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

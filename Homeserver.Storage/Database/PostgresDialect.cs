@@ -31,7 +31,8 @@ public sealed class PostgresDialect : SqlDialect
 
     internal override async Task<IAsyncDisposable> AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(LockSql, new { Key = MigrationLockKey }, cancellationToken: cancellationToken));
+        // No command timeout: another process may be running a long migration; cancellation still works.
+        await connection.ExecuteAsync(new CommandDefinition(LockSql, new { Key = MigrationLockKey }, commandTimeout: 0, cancellationToken: cancellationToken));
         return new AdvisoryLock(connection);
     }
 

@@ -39,8 +39,17 @@ public sealed class SqliteDatabase : IDatabase
         var database = new SqliteDatabase(connectionString, busyTimeout);
 
         // The journal mode is stored in the file, so setting it once per open is enough.
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL");
+        string? mode;
+        try
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL");
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidOperationException($"Cannot open the SQLite database {fullPath}: {e.Message}", e);
+        }
+
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"SQLite database {fullPath} could not be switched to WAL mode (it reports '{mode}').");
         return database;

@@ -16,6 +16,9 @@ internal sealed class SchemaMigrator(IDatabase database, IReadOnlyList<Migration
     private const string CurrentVersionSql = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
     private const string RecordVersionSql = "INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)";
 
+    /// <summary>Migrations of a large database may take long; an hour bounds a stuck one.</summary>
+    private const int ScriptTimeoutSeconds = 3600;
+
     /// <summary>Applies the missing migrations and returns the resulting schema version.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +45,7 @@ internal sealed class SchemaMigrator(IDatabase database, IReadOnlyList<Migration
             }
 
             StorageLog.ApplyingMigration(logger, next.Version, next.Name, dialect.Backend);
-            await connection.ExecuteAsync(new CommandDefinition(next.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(next.Sql, transaction: transaction, commandTimeout: ScriptTimeoutSeconds, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 RecordVersionSql,
                 new { next.Version, AppliedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },

@@ -1,10 +1,11 @@
 using Homeserver.Storage;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Homeserver.Tests.Storage;
 
 /// <summary>Fresh databases on the test PostgreSQL server, dropped afterwards.</summary>
-public sealed class PostgresBackendFixture : BackendFixture
+public sealed class PostgresBackendFixture(IMessageSink diagnostics) : BackendFixture
 {
     private readonly List<string> _databases = [];
 
@@ -12,7 +13,7 @@ public sealed class PostgresBackendFixture : BackendFixture
 
     public override async Task<StorageOptions> CreateEmptyDatabaseAsync()
     {
-        var server = await TestPostgresServer.RequireAsync();
+        var server = await TestPostgresServer.RequireAsync(diagnostics);
         var name = "homeserver_test_" + Guid.NewGuid().ToString("N");
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
@@ -37,7 +38,7 @@ public sealed class PostgresBackendFixture : BackendFixture
             names = [.. _databases];
         if (names.Length == 0)
             return;
-        var server = await TestPostgresServer.RequireAsync();
+        var server = await TestPostgresServer.RequireAsync(diagnostics);
         await using var connection = new NpgsqlConnection(server.ConnectionString);
         await connection.OpenAsync();
         foreach (var name in names)

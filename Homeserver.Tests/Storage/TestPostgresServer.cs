@@ -1,4 +1,5 @@
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Homeserver.Tests.Storage;
 
@@ -16,15 +17,23 @@ internal static class TestPostgresServer
 
     private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Connection string builder for the server's maintenance database; skips or fails when unreachable.</summary>
-    public static async Task<NpgsqlConnectionStringBuilder> RequireAsync()
+    private static int _skipAnnounced;
+
+    /// <summary>
+    /// Connection string builder for the server's maintenance database; skips or fails when
+    /// unreachable. The first skip also tells the runner's output why (once per run).
+    /// </summary>
+    public static async Task<NpgsqlConnectionStringBuilder> RequireAsync(IMessageSink diagnostics)
     {
         var problem = await Problem.Value;
         if (problem is null)
             return ServerConnection();
         if (IsCi)
             throw new InvalidOperationException($"CI=true requires the PostgreSQL store tests to run, but {problem}");
-        throw new SkipException($"PostgreSQL store tests skipped: {problem} (with CI=true this is a failure)");
+        var reason = $"PostgreSQL store tests skipped: {problem} (with CI=true this is a failure)";
+        if (Interlocked.Exchange(ref _skipAnnounced, 1) == 0)
+            diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage(reason));
+        throw new SkipException(reason);
     }
 
     private static NpgsqlConnectionStringBuilder ServerConnection() =>
