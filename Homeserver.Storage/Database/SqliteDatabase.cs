@@ -39,20 +39,24 @@ public sealed class SqliteDatabase : IDatabase
         var database = new SqliteDatabase(connectionString, busyTimeout);
 
         // The journal mode is stored in the file, so setting it once per open is enough.
-        string? mode;
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
-            mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL");
+            var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL");
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"The SQLite database {fullPath} cannot be switched to WAL mode (it reports '{mode}').");
+            return database;
         }
         catch (SqliteException e)
         {
+            await database.DisposeAsync();
             throw new InvalidOperationException($"Cannot open the SQLite database {fullPath}: {e.Message}", e);
         }
-
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"SQLite database {fullPath} could not be switched to WAL mode (it reports '{mode}').");
-        return database;
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -61,9 +65,9 @@ public sealed class SqliteDatabase : IDatabase
         try
         {
             await connection.OpenAsync(cancellationToken);
-            // Per-connection settings: wait for other writers instead of failing at once, and in
-            // WAL mode fsync at checkpoints only (durable against crashes of the process).
-            await connection.ExecuteAsync($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL");
+            // Wait for another process's writer instead of failing at once. Synchronous stays FULL
+            // (the default): a commit that was acknowledged survives a power cut.
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {_busyTimeoutMs}");
             return connection;
         }
         catch
