@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Dapper;
+using Homeserver.Storage.Database;
+
+namespace Homeserver.Storage.Accounts;
+
+/// <summary>The access_tokens table: one method per statement, the same SQL on both backends.</summary>
+public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvider) : IAccessTokenStore
+{
+    private const string InsertSql = """
+        INSERT INTO access_tokens (token_hash, user_id, device_id, expires_at_ms, is_guest, created_ts)
+        VALUES (@TokenHash, @UserId, @DeviceId, @ExpiresAtMs, @IsGuest, @CreatedTs)
+        """;
+
+    private const string SelectByHashSql = """
+        SELECT user_id AS UserId, device_id AS DeviceId, expires_at_ms AS ExpiresAtMs, is_guest AS IsGuest
+        FROM access_tokens
+        WHERE token_hash = @TokenHash
+        """;
+
+    private const string DeleteByHashSql = "DELETE FROM access_tokens WHERE token_hash = @TokenHash";
+
+    /// <summary>Length of a SHA-256 hash, the only form in which tokens are stored.</summary>
+    public const int TokenHashLength = 32;
+
+    public async Task<AccessTokenRecord?> FindByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        CheckHash(tokenHash);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AccessTokenRow>(
+            new CommandDefinition(SelectByHashSql, new { TokenHash = tokenHash }, cancellationToken: cancellationToken));
+        return row is null ? null : new AccessTokenRecord(row.UserId, row.DeviceId, row.ExpiresAtMs, row.IsGuest);
+    }
+
+    /// <summary>Stores a new token; throws <see cref="StorageConflictException"/> if the hash is already stored.</summary>
+    public async Task AddAsync(byte[] tokenHash, AccessTokenRecord record, CancellationToken cancellationToken)
+    {
+        CheckHash(tokenHash);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(record.UserId, nameof(record));
+        ArgumentException.ThrowIfNullOrEmpty(record.DeviceId, nameof(record));
+        var parameters = new
+        {
+            TokenHash = tokenHash,
+            record.UserId,
+            record.DeviceId,
+            record.ExpiresAtMs,
+            record.IsGuest,
+            CreatedTs = timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        try
+        {
+            await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
+                new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        }
+        catch (DbException e) when (database.Dialect.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException("An access token with this hash is already stored.", e);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        CheckHash(tokenHash);
+        var deleted = await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
+            new CommandDefinition(DeleteByHashSql, new { TokenHash = tokenHash }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return deleted > 0;
+    }
+
+    private static void CheckHash(byte[] tokenHash)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        if (tokenHash.Length != TokenHashLength)
+            throw new ArgumentException($"An access token hash is {TokenHashLength} bytes (SHA-256), not {tokenHash.Length}.", nameof(tokenHash));
+    }
+
+    /// <summary>Dapper target: property setters convert SQLite's integer is_guest to bool.</summary>
+    private sealed class AccessTokenRow
+    {
+        public string UserId { get; init; } = "";
+        public string DeviceId { get; init; } = "";
+        public long? ExpiresAtMs { get; init; }
+        public bool IsGuest { get; init; }
+    }
+}
