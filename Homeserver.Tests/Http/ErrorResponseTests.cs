@@ -1,5 +1,9 @@
 using System.Net;
 using Homeserver.Federation.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Homeserver.Tests.Http;
 
@@ -33,6 +37,17 @@ public class ErrorResponseTests(TestHost host) : IClassFixture<TestHost>
         body.Count.Should().Be(2);
         var text = body.ToJsonString();
         text.Should().NotContain("hunter2").And.NotContain("InvalidOperationException").And.NotContain("at Homeserver");
+
+        var logged = host.Logs.Entries.Should().ContainSingle(e => e.EventId.Id == 2000).Subject;
+        logged.Level.Should().Be(LogLevel.Error);
+        logged.Exception!.Message.Should().Be(TestEndpoints.SecretDetail);
+        logged.Message.Should().Contain("GET /_test/throw");
+    }
+
+    [Fact]
+    public void Minimal_api_binding_failures_throw_so_they_become_matrix_errors()
+    {
+        host.Services.GetRequiredService<IOptions<RouteHandlerOptions>>().Value.ThrowOnBadRequest.Should().BeTrue();
     }
 
     [Fact]

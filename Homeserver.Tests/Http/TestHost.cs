@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Homeserver.Tests.Http;
 
@@ -38,6 +39,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public ManualTimeProvider Time { get; } = new();
 
+    public CapturingLoggerProvider Logs { get; } = new();
+
     /// <summary>Issues an access token for a user as login would, returning the token.</summary>
     public async Task<string> AddTokenAsync(string userId, string deviceId, long? expiresAtMs = null, bool isGuest = false)
     {
@@ -49,6 +52,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(Config);

@@ -56,7 +56,8 @@ public static class StrictJsonParser
                         if (!openContainers.Peek()!.Add(name))
                             throw MatrixException.NotJson($"Duplicate key '{name}' in JSON object.");
                         break;
-                    case JsonTokenType.String:
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        // Unescaped text is already known to be valid UTF-8; only escapes can hide surrogates.
                         ReadCheckedString(ref reader);
                         break;
                 }
@@ -70,30 +71,14 @@ public static class StrictJsonParser
 
     private static string ReadCheckedString(ref Utf8JsonReader reader)
     {
-        string value;
         try
         {
-            value = reader.GetString()!;
+            return reader.GetString()!;
         }
         catch (InvalidOperationException)
         {
-            // The reader refuses escapes that decode to invalid UTF-16.
+            // System.Text.Json refuses escapes that decode to lone surrogates ("\ud800") when unescaping.
             throw MatrixException.NotJson("JSON string contains an invalid escape or a lone surrogate.");
         }
-        if (reader.ValueIsEscaped && HasLoneSurrogate(value))
-            throw MatrixException.NotJson("JSON string contains a lone surrogate.");
-        return value;
-    }
-
-    private static bool HasLoneSurrogate(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                i++;
-            else if (char.IsSurrogate(value[i]))
-                return true;
-        }
-        return false;
     }
 }
