@@ -102,7 +102,6 @@ public class RateLimitTests
             limiter.TryAcquire(RateLimitPolicies.Message, $"ip:10.0.0.{i}", out _);
         limiter.BucketCount.Should().Be(50);
 
-        // 2 s later the buckets are not yet full again: a sweep must keep them.
         _time.Advance(TimeSpan.FromMinutes(1));
         limiter.TryAcquire(RateLimitPolicies.Message, "ip:10.0.1.1", out _);
         limiter.BucketCount.Should().Be(1, "after a minute every old bucket has refilled and was dropped");
@@ -155,7 +154,7 @@ public class RateLimitTests
         HttpContext AsUser()
         {
             var context = Anonymous();
-            context.Features.Set(new RequestUser("@erin:test.example", "DEV", false));
+            context.SetRequestUser(new RequestUser("@erin:test.example", "DEV", false));
             return context;
         }
 

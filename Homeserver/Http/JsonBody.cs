@@ -25,7 +25,7 @@ public static class JsonBody
     {
         var options = request.HttpContext.RequestServices.GetService<MatrixHttpOptions>() ?? new MatrixHttpOptions();
         var body = await ReadBytesAsync(request, maxBytes ?? options.MaxJsonBodyBytes, request.HttpContext.RequestAborted);
-        return StrictJsonParser.ParseObject(body, options.MaxJsonDepth);
+        return StrictJsonParser.ParseObject(body.Span, options.MaxJsonDepth);
     }
 
     /// <summary>Reads the body as a JSON object and binds it to <typeparamref name="T"/>.</summary>
@@ -49,22 +49,24 @@ public static class JsonBody
         }
     }
 
-    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>> ReadBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, Array.MaxLength);
         if (request.ContentLength > maxBytes)
             throw MatrixException.TooLarge($"Request body is larger than {maxBytes} bytes.");
 
         var initialCapacity = (int)Math.Min(request.ContentLength ?? 4096, maxBytes);
-        using var buffer = new MemoryStream(initialCapacity);
+        var buffer = new MemoryStream(initialCapacity);
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
+            // Checked per chunk: a body without Content-Length (chunked) is cut off as soon as it passes the limit.
             if (buffer.Length + read > maxBytes)
                 throw MatrixException.TooLarge($"Request body is larger than {maxBytes} bytes.");
             buffer.Write(chunk, 0, read);
         }
-        return buffer.ToArray();
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private static string DescribeShapeError(JsonException e)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Homeserver.Http.Auth;
 using Homeserver.Http.RateLimiting;
+using Homeserver.Storage.Accounts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Homeserver.Http;
@@ -21,7 +22,7 @@ public static class MatrixHttpExtensions
         services.TryAddSingleton<RequestRateLimiter>();
         // A factory, so a host without a token store yet still starts; only authenticated endpoints need one.
         services.TryAddScoped(provider => new AccessTokenAuthenticator(
-            provider.GetRequiredService<Homeserver.Storage.Accounts.IAccessTokenStore>(),
+            provider.GetRequiredService<IAccessTokenStore>(),
             provider.GetRequiredService<TimeProvider>()));
 
         // Parameter binding failures throw BadHttpRequestException, which the error middleware turns into Matrix errors.
