@@ -31,6 +31,7 @@ public class AccessTokenAuthTests(TestHost host) : IClassFixture<TestHost>
         var body = await response.ReadJsonObjectAsync();
         body["user_id"]!.GetValue<string>().Should().Be("@guest:test.example");
         body["is_guest"]!.GetValue<bool>().Should().BeTrue();
+        host.Logs.Entries.Should().NotContain(e => e.Message.Contains(token), "request URLs with tokens must not be logged");
     }
 
     [Theory]

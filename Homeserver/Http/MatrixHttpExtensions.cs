@@ -27,6 +27,9 @@ public static class MatrixHttpExtensions
 
         // Parameter binding failures throw BadHttpRequestException, which the error middleware turns into Matrix errors.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // ASP.NET logs each request's full URL at Information, which would leak tokens sent in the deprecated
+        // access_token query parameter; our own logs name method and path only.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         // Matrix JSON is snake_case throughout.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         return services;
