@@ -8,6 +8,8 @@ public sealed class HomeserverConfig
 {
     public string ServerName { get; set; } = "localhost";
     public string? PublicBaseUrl { get; set; }
+    /// <summary>Serve /.well-known/matrix/server delegating federation to public_baseurl's host (port 443 unless given).</summary>
+    public bool ServeServerWellknown { get; set; }
     public string DataDirectory { get; set; } = "data";
     public List<ListenerConfig> Listeners { get; set; } = [new()];
     public DatabaseConfig Database { get; set; } = new();
