@@ -24,15 +24,24 @@ public static class ConfigLoader
         {
             throw new ConfigException($"cannot read config file {fullPath}: {e.Message}");
         }
-        var (config, warnings) = Parse(text, Path.GetFileName(fullPath), EnvironmentOverrides.Select(environment));
+        var (config, warnings, errors) = Bind(text, Path.GetFileName(fullPath), EnvironmentOverrides.Select(environment));
+        // Options that failed to bind kept their defaults, so validation still finds the other problems.
         Normalize(config, Path.GetDirectoryName(fullPath)!);
-        var errors = ConfigValidator.Validate(config);
+        errors.AddRange(ConfigValidator.Validate(config));
         if (errors.Count > 0) throw new ConfigException(errors);
         return new LoadedConfig(config, fullPath, warnings);
     }
 
     /// <summary>Parses and binds YAML text (with overrides) without resolving paths or validating.</summary>
     public static (HomeserverConfig Config, IReadOnlyList<string> Warnings) Parse(
+        string yaml, string sourceName, IEnumerable<KeyValuePair<string, string>> overrides)
+    {
+        var (config, warnings, errors) = Bind(yaml, sourceName, overrides);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return (config, warnings);
+    }
+
+    private static (HomeserverConfig Config, List<string> Warnings, List<string> Errors) Bind(
         string yaml, string sourceName, IEnumerable<KeyValuePair<string, string>> overrides)
     {
         var root = ParseTree(yaml, sourceName);
@@ -43,8 +52,7 @@ public static class ConfigLoader
         binder.BindSection(config, root);
         errors.AddRange(binder.Errors);
         warnings.AddRange(binder.Warnings);
-        if (errors.Count > 0) throw new ConfigException(errors);
-        return (config, warnings);
+        return (config, warnings, errors);
     }
 
     /// <summary>

@@ -14,6 +14,8 @@ public static class ConfigYamlWriter
 {
     public const string Redacted = "<redacted>";
 
+    private static readonly JsonSerializerOptions QuotingOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Write(HomeserverConfig config, bool includeSecrets = false)
     {
         var lines = new List<string>();
@@ -60,7 +62,7 @@ public static class ConfigYamlWriter
 
     private static string Scalar(object value) => value switch
     {
-        string text => JsonSerializer.Serialize(text), // a JSON string is a valid double-quoted YAML scalar
+        string text => JsonSerializer.Serialize(text, QuotingOptions), // a JSON string is a valid double-quoted YAML scalar
         bool flag => flag ? "true" : "false",
         TimeSpan duration => DurationNotation.Format(duration),
         double number => number.ToString("R", CultureInfo.InvariantCulture),

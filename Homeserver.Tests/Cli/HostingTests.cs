@@ -1,0 +1,94 @@
+using System.Collections;
+using System.Net;
+using System.Text.Json.Nodes;
+using Homeserver.Cli;
+using Homeserver.Configuration;
+using Homeserver.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Homeserver.Tests.Cli;
+
+public sealed class HostingTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task The_app_starts_under_WebApplicationFactory_from_a_temp_config()
+    {
+        var path = _folder["homeserver.yaml"];
+        File.WriteAllText(path, "server_name: factory.test\n");
+        // WebApplicationFactory hands its settings to Program as "--key=value" arguments: "--config=path".
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("config", path));
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/no/such/route");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        factory.Services.GetRequiredService<HomeserverConfig>().ServerName.Should().Be("factory.test");
+        File.Exists(_folder["signing.key"]).Should().BeTrue("the signing key is created next to the config");
+    }
+
+    [Fact]
+    public async Task Each_listener_serves_only_its_resources()
+    {
+        int clientPort = FreePort.Next(), federationPort = FreePort.Next();
+        var path = _folder["homeserver.yaml"];
+        File.WriteAllText(path, $"""
+            listeners:
+              - port: {clientPort}
+                resources: [client]
+              - port: {federationPort}
+                resources: [{"{"}names: [federation]{"}"}]
+            """);
+        var server = ServerSetup.Prepare(CommandLine.Parse(["--config", path]), new Hashtable(), TextWriter.Null, TextWriter.Null)!;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder.Path });
+        builder.AddHomeserverHosting(server);
+        await using var app = builder.Build();
+        app.UseListenerResources();
+        foreach (var route in new[] { "/_matrix/client/v3/test", "/_matrix/media/v3/test", "/_matrix/federation/v1/test", "/_matrix/key/v2/server", "/.well-known/matrix/client" })
+            app.MapGet(route, () => "served");
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient();
+            async Task<HttpStatusCode> Status(int port, string route) => (await http.GetAsync($"http://127.0.0.1:{port}{route}")).StatusCode;
+
+            (await Status(clientPort, "/_matrix/client/v3/test")).Should().Be(HttpStatusCode.OK);
+            (await Status(clientPort, "/_matrix/media/v3/test")).Should().Be(HttpStatusCode.OK, "client implies media");
+            (await Status(clientPort, "/_matrix/federation/v1/test")).Should().Be(HttpStatusCode.NotFound);
+            (await Status(clientPort, "/_matrix/key/v2/server")).Should().Be(HttpStatusCode.NotFound);
+            (await Status(federationPort, "/_matrix/client/v3/test")).Should().Be(HttpStatusCode.NotFound);
+            (await Status(federationPort, "/_matrix/federation/v1/test")).Should().Be(HttpStatusCode.OK);
+            (await Status(federationPort, "/_matrix/key/v2/server")).Should().Be(HttpStatusCode.OK, "federation implies keys");
+            (await Status(federationPort, "/.well-known/matrix/client")).Should().Be(HttpStatusCode.OK);
+
+            var refused = await http.GetAsync($"http://127.0.0.1:{clientPort}/_matrix/federation/v1/test");
+            refused.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+            var body = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!.AsObject();
+            body["errcode"]!.GetValue<string>().Should().Be("M_UNRECOGNIZED");
+            body["error"]!.GetValue<string>().Should().Be("This port does not serve the federation API");
+            body.Count.Should().Be(2);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public void Paths_map_to_resources()
+    {
+        ListenerResources.ResourceOf("/_matrix/client/versions").Should().Be("client");
+        ListenerResources.ResourceOf("/_synapse/admin/v1/register").Should().Be("client");
+        ListenerResources.ResourceOf("/_matrix/federation/v1/send/1").Should().Be("federation");
+        ListenerResources.ResourceOf("/_matrix/key/v2/server").Should().Be("keys");
+        ListenerResources.ResourceOf("/_matrix/media/v3/upload").Should().Be("media");
+        ListenerResources.ResourceOf("/_matrix/clientx").Should().BeNull();
+        ListenerResources.ResourceOf("/.well-known/matrix/server").Should().BeNull();
+    }
+}
