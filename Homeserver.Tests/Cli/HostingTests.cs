@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Homeserver.Cli;
 using Homeserver.Configuration;
@@ -73,6 +75,54 @@ public sealed class HostingTests : IDisposable
             body["errcode"]!.GetValue<string>().Should().Be("M_UNRECOGNIZED");
             body["error"]!.GetValue<string>().Should().Be("This port does not serve the federation API");
             body.Count.Should().Be(2);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_tls_listener_serves_https_with_its_pem_certificate_and_key()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", ecdsa, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        Directory.CreateDirectory(_folder["tls"]);
+        File.WriteAllText(_folder["tls/cert.pem"], certificate.ExportCertificatePem());
+        File.WriteAllText(_folder["tls/key.pem"], ecdsa.ExportPkcs8PrivateKeyPem());
+        var port = FreePort.Next();
+        var path = _folder["homeserver.yaml"];
+        File.WriteAllText(path, $"listeners: [{{port: {port}, tls: true, tls_certificate_path: tls/cert.pem, tls_private_key_path: tls/key.pem}}]\n");
+
+        var stdout = new StringWriter();
+        var server = ServerSetup.Prepare(CommandLine.Parse(["--config", path]), new Hashtable(), stdout, TextWriter.Null)!;
+        stdout.ToString().Should().Contain($"Listening on: https://127.0.0.1:{port} (client, federation)");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder.Path });
+        builder.AddHomeserverHosting(server);
+        await using var app = builder.Build();
+        app.UseListenerResources();
+        app.MapGet("/_matrix/client/v3/test", () => "served");
+        await app.StartAsync();
+        try
+        {
+            X509Certificate2? presented = null;
+            using var handler = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
+                {
+                    presented = cert is null ? null : X509CertificateLoader.LoadCertificate(cert.RawData);
+                    return true;
+                },
+            };
+            using var http = new HttpClient(handler);
+            var response = await http.GetAsync($"https://127.0.0.1:{port}/_matrix/client/v3/test");
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            presented!.Thumbprint.Should().Be(certificate.Thumbprint);
         }
         finally
         {
