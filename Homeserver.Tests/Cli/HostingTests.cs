@@ -131,6 +131,24 @@ public sealed class HostingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_port_in_use_ends_the_run_with_a_message_and_exit_code_1()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+        var path = _folder["homeserver.yaml"];
+        File.WriteAllText(path, $"listeners: [{{port: {port}}}]\n");
+        var server = ServerSetup.Prepare(CommandLine.Parse(["--config", path]), new Hashtable(), TextWriter.Null, TextWriter.Null)!;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder.Path });
+        builder.AddHomeserverHosting(server);
+        await using var app = builder.Build();
+        var stderr = new StringWriter();
+
+        (await app.RunHomeserverAsync(server, stderr)).Should().Be(1);
+        stderr.ToString().Should().StartWith($"error: Failed to bind to address http://127.0.0.1:{port}");
+    }
+
+    [Fact]
     public void Paths_map_to_resources()
     {
         ListenerResources.ResourceOf("/_matrix/client/versions").Should().Be("client");
