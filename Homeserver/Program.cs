@@ -21,7 +21,7 @@ builder.AddHomeserverHosting(server);
 
 var app = builder.Build();
 // Storage: apply the migrations here, before the first request is served.
-app.UseListenerResources();
+app.UseHomeserverListeners();
 // HTTP: app.UseMatrixHttp(); app.MapClientBasics();
 
 return await app.RunHomeserverAsync(server, Console.Error);

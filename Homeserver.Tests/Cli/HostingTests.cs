@@ -8,6 +8,7 @@ using Homeserver.Configuration;
 using Homeserver.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,7 +52,7 @@ public sealed class HostingTests : IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder.Path });
         builder.AddHomeserverHosting(server);
         await using var app = builder.Build();
-        app.UseListenerResources();
+        app.UseHomeserverListeners();
         foreach (var route in new[] { "/_matrix/client/v3/test", "/_matrix/media/v3/test", "/_matrix/federation/v1/test", "/_matrix/key/v2/server", "/.well-known/matrix/client" })
             app.MapGet(route, () => "served");
         await app.StartAsync();
@@ -104,7 +105,7 @@ public sealed class HostingTests : IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder.Path });
         builder.AddHomeserverHosting(server);
         await using var app = builder.Build();
-        app.UseListenerResources();
+        app.UseHomeserverListeners();
         app.MapGet("/_matrix/client/v3/test", () => "served");
         await app.StartAsync();
         try
@@ -146,6 +147,39 @@ public sealed class HostingTests : IDisposable
 
         (await app.RunHomeserverAsync(server, stderr)).Should().Be(1);
         stderr.ToString().Should().StartWith($"error: Failed to bind to address http://127.0.0.1:{port}");
+    }
+
+    [Fact]
+    public async Task An_x_forwarded_listener_takes_the_client_address_from_the_proxy_headers()
+    {
+        int proxied = FreePort.Next(), direct = FreePort.Next();
+        var path = _folder["homeserver.yaml"];
+        File.WriteAllText(path, $"listeners: [{{port: {proxied}, x_forwarded: true}}, {{port: {direct}}}]\n");
+        var server = ServerSetup.Prepare(CommandLine.Parse(["--config", path]), new Hashtable(), TextWriter.Null, TextWriter.Null)!;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = _folder.Path });
+        builder.AddHomeserverHosting(server);
+        await using var app = builder.Build();
+        app.UseHomeserverListeners();
+        app.MapGet("/client", (HttpContext context) => $"{context.Connection.RemoteIpAddress} {context.Request.Scheme}");
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient();
+            async Task<string> Client(int port)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/client");
+                request.Headers.Add("X-Forwarded-For", "203.0.113.9, 198.51.100.7");
+                request.Headers.Add("X-Forwarded-Proto", "https");
+                return await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+            }
+
+            (await Client(proxied)).Should().Be("198.51.100.7 https");
+            (await Client(direct)).Should().Be("127.0.0.1 http");
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
     }
 
     [Fact]

@@ -16,6 +16,12 @@ public sealed class ListenerConfig
     public string? TlsCertificatePath { get; set; }
     public string? TlsPrivateKeyPath { get; set; }
 
+    /// <summary>
+    /// Behind a reverse proxy: take the client address from the last <c>X-Forwarded-For</c> entry (the one
+    /// the proxy added) and the scheme from <c>X-Forwarded-Proto</c>. Only for ports that just the proxy reaches.
+    /// </summary>
+    public bool XForwarded { get; set; }
+
     /// <summary>Which APIs this listener serves: <c>client</c>, <c>federation</c>, <c>media</c>, <c>keys</c>.</summary>
     public List<string> Resources { get; set; } = [ListenerResourceNames.Client, ListenerResourceNames.Federation];
 }

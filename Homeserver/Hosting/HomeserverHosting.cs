@@ -30,9 +30,12 @@ public static class HomeserverHosting
         return builder;
     }
 
-    /// <summary>Refuses requests for APIs the listener does not serve; put it first in the pipeline.</summary>
-    public static IApplicationBuilder UseListenerResources(this IApplicationBuilder app) =>
-        app.UseMiddleware<ListenerResourceMiddleware>();
+    /// <summary>
+    /// The per-listener middleware; put it first in the pipeline: the client address of <c>x_forwarded</c>
+    /// listeners, then the refusal of APIs a listener does not serve.
+    /// </summary>
+    public static IApplicationBuilder UseHomeserverListeners(this IApplicationBuilder app) =>
+        app.UseMiddleware<ForwardedClientMiddleware>().UseMiddleware<ListenerResourceMiddleware>();
 
     /// <summary>Runs until shut down; returns the process exit code (1 when a listener cannot open its port).</summary>
     public static async Task<int> RunHomeserverAsync(this WebApplication app, PreparedServer server, TextWriter stderr)
