@@ -23,15 +23,39 @@ public class ExampleConfigTests
         }
     }
 
+    /// <summary>
+    /// The dotted key paths written in the example, active or commented out (<c># key: value</c>), found by
+    /// indentation: a key belongs to the nearest less indented key above it; list items (<c>- key:</c>)
+    /// count at the indentation of their key.
+    /// </summary>
+    private static HashSet<string> DocumentedPaths(string example)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<(int Indent, string Path)>();
+        foreach (Match match in Regex.Matches(example, @"(?m)^(?<indent>[ ]*)(?<comment>#[ ]*)?(?<item>-[ ]+)?(?<key>[a-z_]+):(?=[ ]|$)"))
+        {
+            var indent = match.Groups["indent"].Length + match.Groups["item"].Length;
+            while (stack.Count > 0 && stack.Peek().Indent >= indent) stack.Pop();
+            var path = stack.Count > 0 ? $"{stack.Peek().Path}.{match.Groups["key"].Value}" : match.Groups["key"].Value;
+            paths.Add(path);
+            stack.Push((indent, path));
+        }
+        return paths;
+    }
+
     [Fact]
     public void Every_option_of_the_model_appears_in_the_example()
     {
-        var example = File.ReadAllText(ExamplePath);
-        var missing = Options(typeof(HomeserverConfig))
-            .Where(o => !Regex.IsMatch(example, $@"(?m)^\s*(#\s*)?(-\s+)?{Regex.Escape(ConfigNames.YamlName(o.Property))}:"))
-            .Select(o => o.Path)
-            .ToList();
+        var documented = DocumentedPaths(File.ReadAllText(ExamplePath));
+        var missing = Options(typeof(HomeserverConfig)).Select(o => o.Path).Where(p => !documented.Contains(p)).ToList();
         missing.Should().BeEmpty("every option needs its documented default in config/homeserver.example.yaml");
+    }
+
+    [Fact]
+    public void Every_key_in_the_example_is_an_option_of_the_model()
+    {
+        var options = Options(typeof(HomeserverConfig)).Select(o => o.Path).ToHashSet();
+        DocumentedPaths(File.ReadAllText(ExamplePath)).Where(p => !options.Contains(p)).Should().BeEmpty();
     }
 
     [Fact]
