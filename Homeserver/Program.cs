@@ -1,18 +1,35 @@
+using Homeserver.Cli;
 using Homeserver.ClientApi;
-using Homeserver.Configuration;
+using Homeserver.Hosting;
 using Homeserver.Http;
+using Homeserver.Storage;
 
-// Composition root. Configuration loading, first-run generation and the CLI subcommands
-// are being built (issue 2); for now this starts with defaults.
-var builder = WebApplication.CreateBuilder(args);
-var config = new HomeserverConfig();
-builder.Services.AddSingleton(config);
+// Composition root: run a CLI subcommand, or prepare the configuration (writing a new one on first
+// run), open the database and run the server. WebApplicationFactory<Program> passes its settings to
+// this entry point as "--key=value" arguments, so tests select the config file with
+// builder.UseSetting("config", path), the same as "--config=path"; unknown "--key=value" arguments
+// go on to the ASP.NET Core host.
+var command = CommandLine.Parse(args);
+var environment = Environment.GetEnvironmentVariables();
+if (command.Kind != CommandKind.Run)
+    return await CliCommands.RunAsync(command, environment, Console.In, Console.Out, Console.Error);
+
+var server = ServerSetup.Prepare(command, environment, Console.Out, Console.Error);
+if (server is null) return 1;
+
+var builder = WebApplication.CreateBuilder(command.HostArgs.ToArray());
+builder.AddHomeserverHosting(server);
+await using var database = await StorageSetup.OpenAsync(server.Config, Console.Error);
+if (database is null) return 1;
+builder.Services.AddHomeserverStorage(database);
 builder.Services.AddMatrixHttp();
 
 var app = builder.Build();
+app.UseHomeserverListeners();
 app.UseMatrixHttp();
 app.MapClientBasics();
-app.Run();
+
+return await app.RunHomeserverAsync(server, Console.Error);
 
 /// <summary>Entry point type, public for WebApplicationFactory.</summary>
 public partial class Program;

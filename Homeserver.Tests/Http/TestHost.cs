@@ -14,9 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace Homeserver.Tests.Http;
 
 /// <summary>
-/// The homeserver in memory for HTTP tests: the real Program with a test configuration, an in-memory
-/// access token store, a manual clock and the <see cref="TestEndpoints"/>. The one place to adapt when
-/// Program changes how it obtains its services.
+/// The homeserver in memory for HTTP tests: the real Program started from a config file in a temporary
+/// folder (with its SQLite database there), a test configuration object, a manual clock and the
+/// <see cref="TestEndpoints"/>. The one place to adapt when Program changes how it obtains its services.
 /// </summary>
 public sealed class TestHost : WebApplicationFactory<Program>
 {
@@ -35,7 +35,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
     /// <summary>Small limits so the size and depth tests stay small.</summary>
     public MatrixHttpOptions HttpOptions { get; } = new() { MaxJsonBodyBytes = 4096, MaxJsonDepth = 8 };
 
-    public InMemoryAccessTokenStore Tokens { get; } = new();
+    private readonly Cli.TempFolder _folder = new();
 
     public ManualTimeProvider Time { get; } = new();
 
@@ -45,22 +45,31 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public async Task<string> AddTokenAsync(string userId, string deviceId, long? expiresAtMs = null, bool isGuest = false)
     {
         var token = "syt_" + Guid.NewGuid().ToString("N");
-        await Tokens.AddAsync(AccessTokenAuthenticator.HashToken(token), new AccessTokenRecord(userId, deviceId, expiresAtMs, isGuest), CancellationToken.None);
+        var tokens = Services.GetRequiredService<IAccessTokenStore>();
+        await tokens.AddAsync(AccessTokenAuthenticator.HashToken(token), new AccessTokenRecord(userId, deviceId, expiresAtMs, isGuest), CancellationToken.None);
         return token;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        var configPath = _folder["homeserver.yaml"];
+        File.WriteAllText(configPath, $"server_name: {ServerName}\n");
+        builder.UseSetting("config", configPath);
         builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(Config);
             services.AddSingleton(HttpOptions);
-            services.AddSingleton<IAccessTokenStore>(Tokens);
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IStartupFilter, TestEndpoints>();
         });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _folder.Dispose();
     }
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string? accessToken = null)

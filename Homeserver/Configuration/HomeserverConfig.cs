@@ -1,57 +1,55 @@
+using Homeserver.Federation.RoomVersions;
+using Microsoft.Extensions.Logging;
+using YamlDotNet.Serialization;
+
 namespace Homeserver.Configuration;
 
 /// <summary>
 /// The homeserver's configuration, read from homeserver.yaml (Synapse's key names where the
-/// meaning matches). Every option is documented, with its default, in config/homeserver.example.yaml.
+/// meaning matches). Every option is documented, with its default, in config/homeserver.example.yaml;
+/// the defaults here and there are the same (a test checks it). YAML names are the snake_case form of
+/// the property name unless <see cref="YamlMemberAttribute.Alias"/> says otherwise.
+/// After loading, every relative path has been resolved against the config file's folder.
 /// </summary>
 public sealed class HomeserverConfig
 {
     public string ServerName { get; set; } = "localhost";
+
+    /// <summary>The public URL clients use; when unset, <c>https://{server_name}/</c>.</summary>
+    [YamlMember(Alias = "public_baseurl")]
     public string? PublicBaseUrl { get; set; }
-    /// <summary>Serve /.well-known/matrix/server delegating federation to public_baseurl's host (port 443 unless given).</summary>
-    public bool ServeServerWellknown { get; set; }
-    public string DataDirectory { get; set; } = "data";
+
     public List<ListenerConfig> Listeners { get; set; } = [new()];
     public DatabaseConfig Database { get; set; } = new();
     public string SigningKeyPath { get; set; } = "signing.key";
     public string MediaStorePath { get; set; } = "media_store";
     public bool EnableRegistration { get; set; }
     public bool RegistrationRequiresToken { get; set; }
+    [SecretOption]
     public string? RegistrationSharedSecret { get; set; }
+
+    /// <summary>Largest accepted media upload in bytes; YAML accepts size notation (<c>50M</c>).</summary>
+    [ByteSize]
     public long MaxUploadSize { get; set; } = 50L * 1024 * 1024;
+
     public RateLimitConfig RcMessage { get; set; } = new() { PerSecond = 0.2, BurstCount = 10 };
     public RateLimitConfig RcRegistration { get; set; } = new() { PerSecond = 0.17, BurstCount = 3 };
     public LoginRateLimitConfig RcLogin { get; set; } = new();
-}
 
-public sealed class ListenerConfig
-{
-    public int Port { get; set; } = 8008;
-    public List<string> BindAddresses { get; set; } = ["127.0.0.1"];
-    public bool Tls { get; set; }
-    public string? TlsCertificatePath { get; set; }
-    public string? TlsPrivateKeyPath { get; set; }
-    /// <summary>Which APIs this listener serves: "client", "federation" (and later "media", "admin").</summary>
-    public List<string> Resources { get; set; } = ["client", "federation"];
-}
+    /// <summary>Serve <c>/.well-known/matrix/server</c> pointing at this server's public URL.</summary>
+    public bool ServeServerWellknown { get; set; }
 
-public sealed class DatabaseConfig
-{
-    /// <summary>"sqlite" (embedded default) or "psycopg2"/"postgres" (PostgreSQL).</summary>
-    public string Name { get; set; } = "sqlite";
-    public Dictionary<string, string> Args { get; set; } = [];
-}
+    /// <summary>Room version of new rooms when the client asks for none.</summary>
+    public string DefaultRoomVersion { get; set; } = RoomVersionRegistry.Default.Id;
 
-/// <summary>A token bucket: <see cref="PerSecond"/> refill rate, <see cref="BurstCount"/> capacity.</summary>
-public sealed class RateLimitConfig
-{
-    public double PerSecond { get; set; }
-    public int BurstCount { get; set; }
-}
+    /// <summary>Minimum level of console log messages.</summary>
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
-public sealed class LoginRateLimitConfig
-{
-    public RateLimitConfig Address { get; set; } = new() { PerSecond = 0.003, BurstCount = 5 };
-    public RateLimitConfig Account { get; set; } = new() { PerSecond = 0.003, BurstCount = 5 };
-    public RateLimitConfig FailedAttempts { get; set; } = new() { PerSecond = 0.17, BurstCount = 3 };
+    /// <summary>How long a stopping server waits for requests in flight to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The public base URL with a trailing slash: the configured one, else <c>https://{server_name}/</c>.</summary>
+    [YamlIgnore]
+    public string EffectivePublicBaseUrl =>
+        PublicBaseUrl is { Length: > 0 } url ? (url.EndsWith('/') ? url : url + "/") : $"https://{ServerName}/";
 }

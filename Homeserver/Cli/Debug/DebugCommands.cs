@@ -1,0 +1,41 @@
+namespace Homeserver.Cli.Debug;
+
+/// <summary>
+/// Dispatches <c>debug &lt;name&gt; args...</c> to the registered <see cref="IDebugCommand"/>; an unknown or
+/// missing name prints the list of commands.
+/// </summary>
+public static class DebugCommands
+{
+    /// <summary>Every debug command; add new ones here.</summary>
+    public static IReadOnlyList<IDebugCommand> All { get; } =
+    [
+        new ConfigDebugCommand(),
+    ];
+
+    public static Task<int> Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            PrintUsage(stdout);
+            return Task.FromResult(args.Count == 0 ? 2 : 0);
+        }
+        var command = All.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            stderr.WriteLine($"error: unknown debug command '{args[0]}'");
+            PrintUsage(stderr);
+            return Task.FromResult(2);
+        }
+        return command.RunAsync(args.Skip(1).ToList(), stdin, stdout, stderr);
+    }
+
+    private static void PrintUsage(TextWriter writer)
+    {
+        writer.WriteLine("Usage: Homeserver debug <command> [arguments]");
+        writer.WriteLine();
+        writer.WriteLine("Commands:");
+        var width = All.Max(c => c.Name.Length) + 2;
+        foreach (var command in All.OrderBy(c => c.Name, StringComparer.Ordinal))
+            writer.WriteLine($"  {command.Name.PadRight(width)}{command.Summary}");
+    }
+}
