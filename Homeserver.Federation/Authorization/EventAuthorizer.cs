@@ -101,6 +101,9 @@ public sealed partial class EventAuthorizer
 
     private static AuthResult CheckCreate(RoomVersionRules rules, AuthRuleNumbers n, Pdu ev)
     {
+        // Not a numbered rule: the create event is the (m.room.create, "") state entry by definition.
+        if (ev.StateKey != "")
+            return AuthResult.Reject(n.Create, "m.room.create must have an empty state_key");
         if (ev.PrevEvents.Count > 0)
             return AuthResult.Reject(n.Create + ".1", "a create event must not have prev_events");
         if (rules.RoomIdIsCreateEventHash)
