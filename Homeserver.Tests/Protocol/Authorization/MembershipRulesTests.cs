@@ -122,6 +122,11 @@ public class MembershipRulesTests
         room.Check(room.MemberEvent(Bob, Bob, "join")).Rule.Should().Be(rule, "nobody authorised it");
         room.Check(room.MemberEvent(Bob, Bob, "join", Via(Dave))).Rule.Should().Be(rule, "Dave cannot invite");
         room.Check(room.MemberEvent(Bob, Bob, "join", Via(Carol))).Rule.Should().Be(rule, "Carol is not joined");
+        pl["users"]![Dave] = 50;
+        room.PowerLevels(Alice, pl);
+        room.Check(room.MemberEvent(Bob, Bob, "join", Via(Dave))).Allowed.Should().BeTrue("Dave now has exactly the invite level");
+        pl["users"]![Dave] = 10;
+        room.PowerLevels(Alice, pl);
         room.Check(room.MemberEvent(Bob, Bob, "join", Via("not a user"))).Rule.Should().Be(Numbers(room).JoinAuthorisedVia);
         room.Member(Alice, Bob, "invite");
         room.Check(room.MemberEvent(Bob, Bob, "join")).Allowed.Should().BeTrue("invited users need no authoriser");
@@ -162,6 +167,7 @@ public class MembershipRulesTests
         var room = WithMembers(v, joinRule: "invite", members: Dave);
         var n = Numbers(room);
         room.Check(room.MemberEvent(Alice, Bob, "invite")).Allowed.Should().BeTrue();
+        room.Check(room.MemberEvent(Dave, Bob, "invite")).Allowed.Should().BeTrue("level 0 meets the default invite level 0");
         room.Check(room.MemberEvent(Carol, Bob, "invite")).Rule.Should().Be(n.Invite + ".2");
         room.Check(room.MemberEvent(Alice, Dave, "invite")).Rule.Should().Be(n.Invite + ".3", "Dave is joined");
         room.Member(Alice, Bob, "ban");
@@ -220,6 +226,9 @@ public class MembershipRulesTests
         room.Member(Alice, Bob, "ban");
         room.Check(room.MemberEvent(Dave, Bob, "leave")).Rule.Should().Be(AuthRuleNumbers.For(v).Leave + ".3");
         room.Check(room.MemberEvent(Alice, Bob, "leave")).Allowed.Should().BeTrue();
+        pl["users"]![Dave] = 70;
+        room.PowerLevels(Alice, pl);
+        room.Check(room.MemberEvent(Dave, Bob, "leave")).Allowed.Should().BeTrue("exactly the ban level is enough");
     }
 
     [Theory, MemberData(nameof(All))]
@@ -232,6 +241,8 @@ public class MembershipRulesTests
         room.Check(room.MemberEvent(Dave, Bob, "ban")).Rule.Should().Be(n.Ban + ".3", "below the ban level");
         room.Check(room.MemberEvent(Carol, Bob, "ban")).Rule.Should().Be(n.Ban + ".1");
         room.Check(room.MemberEvent(Alice, Dave, "ban")).Allowed.Should().BeTrue();
+        room.PowerLevels(Alice, PowerLevelsContent(v, new Dictionary<string, long> { [Alice] = 100, [Dave] = 50 }));
+        room.Check(room.MemberEvent(Dave, Bob, "ban")).Allowed.Should().BeTrue("exactly the default ban level 50 is enough");
     }
 
     [Theory, MemberData(nameof(Knocking))]

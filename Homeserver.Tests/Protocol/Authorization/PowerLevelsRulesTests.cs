@@ -84,6 +84,8 @@ public class PowerLevelsRulesTests
         var n = N(room);
         room.PowerLevels(Alice, JsonNode.Parse($"{{\"users\": {Users(room)}, \"kick\": 40, \"ban\": 60, \"state_default\": 50}}")!.AsObject());
         Propose(room, Bob, $"{{\"users\": {Users(room)}, \"kick\": 45, \"ban\": 60, \"state_default\": 50}}").Allowed.Should().BeTrue();
+        Propose(room, Bob, $"{{\"users\": {Users(room)}, \"kick\": 40, \"ban\": 60, \"state_default\": 40}}").Allowed.Should().BeTrue("a level equal to the sender's may change");
+        Propose(room, Bob, $"{{\"users\": {Users(room)}, \"kick\": 50, \"ban\": 60, \"state_default\": 50}}").Allowed.Should().BeTrue("up to the sender's level");
         Propose(room, Bob, $"{{\"users\": {Users(room)}, \"kick\": 40, \"ban\": 50, \"state_default\": 50}}").Rule.Should().Be(n.PowerLevelsTopLevelChanges + ".1", "ban is 60 now");
         Propose(room, Bob, $"{{\"users\": {Users(room)}, \"kick\": 55, \"ban\": 60, \"state_default\": 50}}").Rule.Should().Be(n.PowerLevelsTopLevelChanges + ".2");
         Propose(room, Bob, $"{{\"users\": {Users(room)}, \"kick\": 40, \"state_default\": 50}}").Rule.Should().Be(n.PowerLevelsTopLevelChanges + ".1", "removing ban changes it");
