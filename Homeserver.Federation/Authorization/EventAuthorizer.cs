@@ -17,6 +17,11 @@ namespace Homeserver.Federation.Authorization;
 /// signature stage must require that server's signature (<see cref="JoinAuthorisation.RequiredSigningServer"/>);
 /// here the value is only checked to be a user ID.</item>
 /// </list>
+/// The same check serves the three auth steps on receipt of a PDU: against the event's auth
+/// events and against the state before it (failing either rejects the event), and against the
+/// current state (failing only that soft-fails it).
+/// Events are expected from the strict parser (no duplicate keys: System.Text.Json would only
+/// notice them lazily, while the rules read the content).
 /// Thread-safe and pure; parsed power levels and creators are cached per event instance.
 /// </summary>
 public sealed partial class EventAuthorizer

@@ -89,6 +89,7 @@ public class CheckAuthCommandTests
     [InlineData("{\"event\": {\"event_id\": \"$x\", \"type\": 5}}", new[] { "--room-version", "10" }, "not a valid event")]
     [InlineData("{\"event\": {\"event_id\": \"$x\", \"type\": \"t\", \"sender\": \"@a:b\", \"room_id\": \"!r:b\", \"auth_events\": [\"$y\"]}}", new[] { "--room-version", "10" }, "not given")]
     [InlineData("{\"a\": 1, \"a\": 2}", new[] { "--room-version", "10" }, "not valid JSON")]
+    [InlineData("{\"event\": {\"content\": {\"users\": {\"@a:b\": 1, \"@a:b\": 2}}}}", new[] { "--room-version", "10" }, "not valid JSON")]
     [InlineData("{}", new string[0], "usage")]
     [InlineData("{}", new[] { "--room-version", "13" }, "unknown room version")]
     [InlineData("{}", new[] { "--room-version", "10", "--extra" }, "unexpected argument")]
