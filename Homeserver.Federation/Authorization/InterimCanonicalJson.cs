@@ -60,7 +60,16 @@ public static class InterimCanonicalJson
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                WriteString(sb, value.GetValue<string>());
+                string text;
+                try
+                {
+                    text = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new FormatException("a string is not valid Unicode (lone surrogate)");
+                }
+                WriteString(sb, text);
                 break;
             case JsonValueKind.True:
                 sb.Append("true");
@@ -84,8 +93,15 @@ public static class InterimCanonicalJson
     private static void WriteString(StringBuilder sb, string s)
     {
         sb.Append('"');
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
+            var c = s[i];
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                sb.Append(c).Append(s[++i]);
+                continue;
+            }
+            if (char.IsSurrogate(c)) throw new FormatException("a string is not valid Unicode (lone surrogate)");
             switch (c)
             {
                 case '"': sb.Append("\\\""); break;
