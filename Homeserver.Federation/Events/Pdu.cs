@@ -120,7 +120,9 @@ public sealed class Pdu
     private static long OptionalInteger(JsonObject json, string name) => json[name] switch
     {
         null => 0,
+        // Parsed values hold a JsonElement (readable as long); values built in code may hold an int.
         JsonValue v when v.TryGetValue(out long l) => l,
+        JsonValue v when v.TryGetValue(out int i) => i,
         _ => throw new PduFormatException($"{name} must be an integer"),
     };
 }
