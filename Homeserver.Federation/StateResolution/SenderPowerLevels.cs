@@ -63,6 +63,7 @@ public sealed class SenderPowerLevels(EventLookup events)
         {
             case JsonValueKind.Number:
                 if (value.TryGetValue(out long l)) return l;
+                if (value.TryGetValue(out int i)) return i;
                 return value.TryGetValue(out double d) && double.IsFinite(d) && Math.Abs(d) < 9e15 ? (long)Math.Truncate(d) : null;
             case JsonValueKind.String:
                 return long.TryParse(value.GetValue<string>(), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite,
