@@ -16,7 +16,7 @@ namespace Homeserver.Federation.StateResolution;
 /// Choices where the spec is silent, made so the result does not depend on input order: every key
 /// of one pass is checked against R as it stood when the pass began (plus the key's own events),
 /// and a key none of whose events is allowed in the last pass is left out of the result.
-/// Unavailable events are not candidates; a key with one available candidate takes it.
+/// Unavailable events are not candidates; a key with one candidate left takes it.
 /// </remarks>
 public static class StateResolverV1
 {
@@ -29,7 +29,8 @@ public static class StateResolverV1
         var conflicts = new SortedDictionary<TypeStateKey, List<Pdu>>(Comparer<TypeStateKey>.Create(CompareKeys));
         foreach (var (key, ids) in split.Conflicted)
         {
-            var candidates = ids.Select(events.Get).OfType<Pdu>().ToList();
+            // An event listed under a key that is not its own is not a candidate either.
+            var candidates = ids.Select(events.Get).OfType<Pdu>().Where(e => e.IsState && e.StateEntryKey == key).ToList();
             if (candidates.Count == 1) resolved[key] = candidates[0].EventId;
             else if (candidates.Count > 1) conflicts[key] = candidates;
         }

@@ -125,5 +125,18 @@ public class StateResolverV1Tests
         first[new("m.room.topic", "")].Should().Be(new[] { "$ta:x", "$tb:x", "$tc:x" }.OrderBy(Sha1, StringComparer.Ordinal).First());
     }
 
+    [Fact]
+    public void An_event_listed_under_a_key_that_is_not_its_own_is_not_a_candidate()
+    {
+        var room = WithMembers(RoomVersion.V1);
+        room.Add("$ta:x", "m.room.topic", "", Bob, new JsonObject { ["topic"] = "a" }, AuthByBob, ["$imc:x"], 7);
+        room.Add("$name:x", "m.room.name", "", Alice, new JsonObject { ["name"] = "n" }, AuthByAlice, ["$imc:x"], 8);
+        var bogus = new Dictionary<TypeStateKey, string>(room.State(Common)) { [new("m.room.topic", "")] = "$name:x" };
+
+        var resolved = Resolve(room, room.State([.. Common, "$ta:x"]), bogus);
+
+        resolved[new("m.room.topic", "")].Should().Be("$ta:x");
+    }
+
     private static string Sha1(string id) => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(id)));
 }
