@@ -16,13 +16,16 @@ namespace Homeserver.Federation.StateResolution;
 public static class AuthDifference
 {
     public static HashSet<string> Compute(IReadOnlyList<IReadOnlyDictionary<TypeStateKey, string>> stateSets,
-        ConflictedStateSplit split, Func<string, IReadOnlyList<string>?> authEventsOf)
+        ConflictedStateSplit split, Func<string, IReadOnlyList<string>?> authEventsOf,
+        Func<string, IReadOnlyList<string>?>? unconflictedAuthEventsOf = null)
     {
         // How many of the Ai contain each event.
         var setsContaining = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var set in stateSets)
         {
-            var conflictedEvents = set.Where(entry => split.Conflicted.ContainsKey(entry.Key)).Select(entry => entry.Value);
+            var conflictedEvents = new List<string>();
+            foreach (var key in split.Conflicted.Keys)
+                if (set.TryGetValue(key, out var id)) conflictedEvents.Add(id);
             foreach (var id in AuthChain.Of(conflictedEvents, authEventsOf))
                 setsContaining[id] = setsContaining.GetValueOrDefault(id) + 1;
         }
@@ -34,12 +37,14 @@ public static class AuthDifference
 
         bool InEveryConflictedChain(string id) => setsContaining.GetValueOrDefault(id) == stateSets.Count;
 
-        // Walk U, removing the candidates it reaches.
+        // Walk U, removing the candidates it reaches. The unconflicted events themselves are read
+        // once each and need not be kept, hence the separate accessor.
+        unconflictedAuthEventsOf ??= authEventsOf;
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>();
-        void Visit(string eventId)
+        void Visit(IReadOnlyList<string>? authEvents)
         {
-            if (authEventsOf(eventId) is not { } authEvents) return;
+            if (authEvents is null) return;
             foreach (var authId in authEvents)
                 if (visited.Add(authId) && !InEveryConflictedChain(authId))
                 {
@@ -49,8 +54,8 @@ public static class AuthDifference
         }
         foreach (var eventId in split.Unconflicted.Values)
         {
-            Visit(eventId);
-            while (pending.Count > 0 && candidates.Count > 0) Visit(pending.Pop());
+            Visit(unconflictedAuthEventsOf(eventId));
+            while (pending.Count > 0 && candidates.Count > 0) Visit(authEventsOf(pending.Pop()));
             if (candidates.Count == 0) break;
         }
         return candidates;

@@ -18,32 +18,46 @@ public sealed record ConflictedStateSplit(
     /// </summary>
     public static ConflictedStateSplit Split(IReadOnlyList<IReadOnlyDictionary<TypeStateKey, string>> stateSets, bool missingKeyConflicts)
     {
-        var unconflicted = new Dictionary<TypeStateKey, string>();
+        var unconflicted = new Dictionary<TypeStateKey, string>(stateSets.Count == 0 ? 0 : stateSets[0].Count);
         var conflicted = new Dictionary<TypeStateKey, IReadOnlyList<string>>();
         if (stateSets.Count == 0) return new(unconflicted, conflicted);
 
-        // Look each key up in every set once; unconflicted keys (nearly all of a big room) allocate nothing.
-        var seen = new HashSet<TypeStateKey>();
-        foreach (var set in stateSets)
-            foreach (var key in set.Keys)
+        // Every key is classified once: the first set's keys, then the keys the first set lacks
+        // (few in practice). Unconflicted keys, nearly all of a big room, allocate nothing.
+        var first = stateSets[0];
+        var sharedWithFirst = new int[stateSets.Count];
+        foreach (var (key, firstId) in first)
+        {
+            var present = 1;
+            var differ = false;
+            for (var i = 1; i < stateSets.Count; i++)
             {
-                if (!seen.Add(key)) continue;
-                string? only = null;
-                var present = 0;
-                var differ = false;
-                foreach (var other in stateSets)
-                {
-                    if (!other.TryGetValue(key, out var id)) continue;
-                    present++;
-                    if (only is null) only = id;
-                    else if (!string.Equals(only, id, StringComparison.Ordinal)) differ = true;
-                }
-                if (!differ && (present == stateSets.Count || !missingKeyConflicts))
-                    unconflicted[key] = only!;
-                else
-                    conflicted[key] = stateSets.Select(other => other.GetValueOrDefault(key)).OfType<string>()
-                        .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+                if (!stateSets[i].TryGetValue(key, out var id)) continue;
+                present++;
+                sharedWithFirst[i]++;
+                if (!string.Equals(firstId, id, StringComparison.Ordinal)) differ = true;
             }
+            if (!differ && (present == stateSets.Count || !missingKeyConflicts)) unconflicted[key] = firstId;
+            else conflicted[key] = DistinctValues(stateSets, key);
+        }
+
+        // A set holding only keys of the first set has nothing left to classify.
+        var seenElsewhere = new HashSet<TypeStateKey>();
+        for (var i = 1; i < stateSets.Count; i++)
+        {
+            if (sharedWithFirst[i] == stateSets[i].Count) continue;
+            foreach (var key in stateSets[i].Keys)
+            {
+                if (first.ContainsKey(key) || !seenElsewhere.Add(key)) continue;
+                var values = DistinctValues(stateSets, key);
+                var present = stateSets.Count(set => set.ContainsKey(key));
+                if (values.Length == 1 && (present == stateSets.Count || !missingKeyConflicts)) unconflicted[key] = values[0];
+                else conflicted[key] = values;
+            }
+        }
         return new(unconflicted, conflicted);
     }
+
+    private static string[] DistinctValues(IReadOnlyList<IReadOnlyDictionary<TypeStateKey, string>> stateSets, TypeStateKey key) =>
+        stateSets.Select(set => set.GetValueOrDefault(key)).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 }

@@ -39,6 +39,17 @@ public sealed class EventLookup
     public IReadOnlyList<string>? AuthEventsOf(string eventId) => Get(eventId)?.AuthEvents;
 
     /// <summary>
+    /// Like <see cref="AuthEventsOf"/> but without remembering the event: for the one pass over the
+    /// unconflicted state, whose events are rarely needed again and would only fill the cache.
+    /// </summary>
+    public IReadOnlyList<string>? AuthEventsOfUncached(string eventId)
+    {
+        if (_cache.TryGetValue(eventId, out var cached)) return cached?.AuthEvents;
+        var pdu = _fetch(eventId);
+        return pdu is not null && string.Equals(pdu.EventId, eventId, StringComparison.Ordinal) ? pdu.AuthEvents : null;
+    }
+
+    /// <summary>
     /// The create event that governs <paramref name="ev"/>: the m.room.create among its auth events
     /// or, for room versions whose create event is implied by the room id (v12), the event whose id
     /// is the room id with <c>$</c> for <c>!</c>. Null when unavailable.
