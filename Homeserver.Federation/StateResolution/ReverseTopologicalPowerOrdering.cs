@@ -5,6 +5,11 @@ namespace Homeserver.Federation.StateResolution;
 /// events of the full conflicted set in their auth chains, in the lexicographically smallest
 /// topological order of the auth DAG under <see cref="PowerOrderingKey"/> (earliest first).
 /// </summary>
+/// <remarks>
+/// Auth chains are followed through events of the full conflicted set only, as Synapse and ruma
+/// do. An event that could be reached only through an event outside the set would have to be a
+/// conflicted ancestor of an event in every full auth chain; real auth graphs cite it directly.
+/// </remarks>
 public static class ReverseTopologicalPowerOrdering
 {
     public static List<string> Sort(IEnumerable<string> powerEventIds, IReadOnlySet<string> fullConflictedSet,

@@ -145,6 +145,31 @@ public class StateResolverBehaviourTests
         AuthDifference.Compute(sets, split, id => graph.GetValueOrDefault(id)).Should().BeEquivalentTo(["B"]);
     }
 
+    public static TheoryData<string> AllCases => CaseNames();
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void The_auth_difference_equals_the_literal_definition(string name)
+    {
+        var c = Case(name);
+        var version = Version(c);
+        var events = (c["events"] ?? new JsonArray(c["pdu_batches"]!.AsArray().SelectMany(b => b!.AsArray()).Select(e => e!.DeepClone()).ToArray()))
+            .AsArray().Select(e => ToPdu(e!, version)).ToDictionary(e => e.EventId);
+        IReadOnlyList<string>? AuthEventsOf(string id) => events.GetValueOrDefault(id)?.AuthEvents;
+        List<IReadOnlyDictionary<TypeStateKey, string>> sets = c["state_sets"] is { } given
+            ? [.. given.AsArray().Select(s => (IReadOnlyDictionary<TypeStateKey, string>)StateMap(s!))]
+            : [.. events.Values.Select(e => (IReadOnlyDictionary<TypeStateKey, string>)new Dictionary<TypeStateKey, string> { [e.StateEntryKey] = e.EventId })];
+
+        // ∪Ci − ∩Ci, with Ci the union of the auth chains of every event of Si.
+        var chains = sets.Select(s => AuthChain.Of(s.Values, AuthEventsOf)).ToList();
+        var union = chains.SelectMany(chain => chain).ToHashSet();
+        var intersection = chains.Skip(1).Aggregate(new HashSet<string>(chains[0]), (acc, chain) => { acc.IntersectWith(chain); return acc; });
+        union.ExceptWith(intersection);
+
+        AuthDifference.Compute(sets, ConflictedStateSplit.Split(sets, missingKeyConflicts: true), AuthEventsOf)
+            .Should().BeEquivalentTo(union);
+    }
+
     [Fact]
     public void Power_levels_built_in_memory_are_read_like_parsed_ones()
     {
