@@ -60,7 +60,7 @@ public static class StateResolverV2
         }
         Take(PowerLevelsKey);
         foreach (var id in fullConflictedSet)
-            foreach (var key in AuthStateKeys.For(events.Get(id)!))
+            foreach (var key in AuthStateSelection.KeysFor(events.Get(id)!))
                 Take(key);
         return baseState;
     }

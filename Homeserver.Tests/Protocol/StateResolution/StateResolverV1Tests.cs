@@ -19,8 +19,6 @@ public class StateResolverV1Tests
     private static IReadOnlyDictionary<TypeStateKey, string> Resolve(TestRoom room, params IReadOnlyDictionary<TypeStateKey, string>[] sets) =>
         StateResolver.Resolve(RoomVersion.V1, sets, room.Fetch, StateResolutionTestAuth.Check);
 
-    private static string[] With(params string[] extra) => [.. Common.Where(id => !extra.Any(e => e.StartsWith(id[..^2]))), .. extra];
-
     [Fact]
     public void Conflicting_power_levels_that_are_all_allowed_end_with_the_last_in_depth_then_descending_sha1_order()
     {

@@ -58,7 +58,6 @@ internal sealed class TestRoom(RoomVersion version)
         return room;
     }
 
-    public static readonly string[] Initial = ["$create:x", "$ima:x", "$ipower:x", "$ijr:x", "$imb:x", "$imc:x"];
     public const string Alice = "@alice:x";
     public const string Bob = "@bob:x";
     public const string Carol = "@carol:x";

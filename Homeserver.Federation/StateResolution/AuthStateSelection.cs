@@ -8,10 +8,12 @@ namespace Homeserver.Federation.StateResolution;
 /// The state keys the authorization rules consult for an event (the spec's selection of auth
 /// events): the create event, the power levels, the sender's membership and, for membership
 /// events, the target's membership, the join rules, a third-party invite and the authorising user.
+/// The create event is included for every room version: in v12 it is not among the auth events
+/// but the auth rules still read it.
 /// </summary>
-public static class AuthStateKeys
+public static class AuthStateSelection
 {
-    public static List<TypeStateKey> For(Pdu ev)
+    public static List<TypeStateKey> KeysFor(Pdu ev)
     {
         if (ev is { Type: EventTypeNames.Create, StateKey: "" }) return [];
         var keys = new List<TypeStateKey>(6)
