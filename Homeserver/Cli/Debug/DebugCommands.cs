@@ -1,3 +1,5 @@
+using Homeserver.Federation.Authorization;
+
 namespace Homeserver.Cli.Debug;
 
 /// <summary>
@@ -10,6 +12,9 @@ public static class DebugCommands
     public static IReadOnlyList<IDebugCommand> All { get; } =
     [
         new ConfigDebugCommand(),
+        new DelegateDebugCommand("check-auth", "--room-version V < {event, auth_events}: allowed or rejected, with the rule", CheckAuthCommand.Run),
+        new DelegateDebugCommand(ResolveStateCommand.Name, ResolveStateCommand.Summary,
+            (args, stdin, stdout, stderr) => ResolveStateCommand.Run(args, stdin, stdout, stderr, EventAuthorizer.Default.Check)),
     ];
 
     public static Task<int> Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
