@@ -9,14 +9,18 @@ namespace Homeserver.Federation.Events;
 public static class EventHashes
 {
     private static readonly string[] ContentHashExcluded = ["unsigned", "signatures", "hashes"];
-    private static readonly string[] ReferenceHashExcluded = ["unsigned", "signatures"];
 
     /// <summary>SHA-256 of the canonical event without <c>unsigned</c>, <c>signatures</c> and <c>hashes</c>.</summary>
     public static byte[] ContentHash(JsonObject pdu) => CanonicalJson.Sha256Without(pdu, ContentHashExcluded);
 
     /// <summary>SHA-256 of the canonical redacted event without <c>signatures</c> and <c>unsigned</c>.</summary>
-    public static byte[] ReferenceHash(JsonObject pdu, RoomVersion version) =>
-        CanonicalJson.Sha256Without(Redaction.Redact(pdu, version), ReferenceHashExcluded);
+    public static byte[] ReferenceHash(JsonObject pdu, RoomVersion version)
+    {
+        // The redacted form never has unsigned, so "redacted minus signatures" is exactly what is hashed.
+        using var writer = new CanonicalJsonWriter();
+        Redaction.WriteSignedPart(writer, pdu, version);
+        return SHA256.HashData(writer.Written);
+    }
 
     /// <summary>Sets <c>hashes.sha256</c> to the event's content hash, keeping other algorithms' hashes.</summary>
     public static void AddContentHash(JsonObject pdu)

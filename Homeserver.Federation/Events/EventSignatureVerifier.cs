@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Homeserver.Federation.Json;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Federation.Signing;
 
@@ -27,11 +28,14 @@ public static class EventSignatureVerifier
             validAt = originTs;
         }
 
-        var redacted = Redaction.Redact(pdu, version);
+        // The redacted event keeps the signatures as they are, so they are read from the event itself
+        // and the signed bytes are written once for every server.
+        using var signed = new CanonicalJsonWriter();
+        Redaction.WriteSignedPart(signed, pdu, version);
         var verified = 0;
         foreach (var server in servers)
         {
-            var check = JsonSignatureVerifier.Verify(redacted, server, keysOf(server), validAt);
+            var check = JsonSignatureVerifier.VerifyBytes(pdu, server, keysOf(server), validAt, signed.Written);
             if (!check.IsValid) return check;
             verified++;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Homeserver.Federation.Json;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Federation.Signing;
 
@@ -17,8 +18,12 @@ public static class EventSigner
     public static void SignPdu(JsonObject pdu, RoomVersion version, string serverName, SigningKey key)
     {
         EventHashes.AddContentHash(pdu);
-        var redacted = Redaction.Redact(pdu, version);
-        var signature = JsonSigner.ComputeSignature(redacted, key);
+        string signature;
+        using (var writer = new CanonicalJsonWriter())
+        {
+            Redaction.WriteSignedPart(writer, pdu, version);
+            signature = UnpaddedBase64.Encode(key.Sign(writer.Written));
+        }
 
         var signatures = pdu["signatures"] as JsonObject ?? (JsonObject)(pdu["signatures"] = new JsonObject());
         var byServer = signatures[serverName] as JsonObject ?? (JsonObject)(signatures[serverName] = new JsonObject());

@@ -48,7 +48,15 @@ internal sealed class CanonicalJsonWriter : IDisposable
     }
 
     /// <summary>Writes an object, leaving out the given top-level keys (e.g. signatures, unsigned).</summary>
-    public void WriteObject(JsonObject obj, ReadOnlySpan<string> excludedKeys)
+    public void WriteObject(JsonObject obj, ReadOnlySpan<string> excludedKeys) => WriteObject(obj, excludedKeys, null, null);
+
+    /// <summary>
+    /// Writes an object with only the members <paramref name="include"/> accepts; for each written
+    /// member <paramref name="writeValue"/> may write the value itself (returning true), which lets
+    /// callers write a projection (such as a redacted event) without copying it first.
+    /// </summary>
+    public void WriteObject(JsonObject obj, ReadOnlySpan<string> excludedKeys, Func<string, JsonNode?, bool>? include,
+        Func<CanonicalJsonWriter, string, JsonNode?, bool>? writeValue)
     {
         var count = obj.Count;
         var members = ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Rent(Math.Max(count, 1));
@@ -56,9 +64,11 @@ internal sealed class CanonicalJsonWriter : IDisposable
         {
             var n = 0;
             var sorted = true;
-            foreach (var member in obj)
+            for (var i = 0; i < count; i++)
             {
+                var member = obj.GetAt(i);
                 if (excludedKeys.Length > 0 && excludedKeys.Contains(member.Key)) continue;
+                if (include is not null && !include(member.Key, member.Value)) continue;
                 if (n > 0 && sorted && CodePointComparer.Instance.Compare(members[n - 1].Key, member.Key) > 0) sorted = false;
                 members[n++] = member;
             }
@@ -70,7 +80,7 @@ internal sealed class CanonicalJsonWriter : IDisposable
                 if (i > 0) WriteByte((byte)',');
                 WriteString(members[i].Key);
                 WriteByte((byte)':');
-                WriteValue(members[i].Value);
+                if (writeValue is null || !writeValue(this, members[i].Key, members[i].Value)) WriteValue(members[i].Value);
             }
             WriteByte((byte)'}');
         }

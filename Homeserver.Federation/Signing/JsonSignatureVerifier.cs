@@ -15,43 +15,50 @@ public static class JsonSignatureVerifier
     /// <param name="validAtTs">When set, keys whose validity ended before this time count as unknown.</param>
     public static SignatureCheck Verify(JsonObject obj, string entity, IReadOnlyCollection<VerifyKey> keys, long? validAtTs = null)
     {
-        if (obj["signatures"] is not JsonObject signatures) return SignatureCheck.Invalid("the object has no signatures");
-        if (signatures[entity] is not JsonObject byKey)
-            return SignatureCheck.Invalid(signatures.ContainsKey(entity)
-                ? $"signatures of {entity} are not an object"
-                : $"no signature from {entity}");
+        if (SignaturesOf(obj, entity, out var failure) is null) return failure;
+        using var signed = new CanonicalJsonWriter();
+        signed.WriteObject(obj, JsonSigner.UnsignedMembers);
+        return VerifyBytes(obj, entity, keys, validAtTs, signed.Written);
+    }
 
-        CanonicalJsonWriter? signed = null;
-        try
+    /// <summary>Checks the signatures found in <paramref name="holder"/> over already encoded signed bytes.</summary>
+    internal static SignatureCheck VerifyBytes(JsonObject holder, string entity, IReadOnlyCollection<VerifyKey> keys, long? validAtTs,
+        ReadOnlySpan<byte> signed)
+    {
+        if (SignaturesOf(holder, entity, out var failure) is not { } byKey) return failure;
+        var verified = 0;
+        Span<byte> signature = stackalloc byte[66];
+        foreach (var (keyId, value) in byKey)
         {
-            var verified = 0;
-            Span<byte> signature = stackalloc byte[66];
-            foreach (var (keyId, value) in byKey)
-            {
-                if (!keyId.StartsWith("ed25519:", StringComparison.Ordinal)) continue;
-                var key = Find(keys, keyId);
-                if (key is null || (validAtTs is { } ts && !key.IsValidAt(ts))) continue;
-                if (value is not JsonValue v || !v.TryGetValue(out string? text))
-                    return SignatureCheck.Invalid($"signature {entity} {keyId} is not a string");
-                if (!UnpaddedBase64.TryDecode(text, signature, out var length) || length != 64)
-                    return SignatureCheck.Invalid($"signature {entity} {keyId} is not 64 bytes of base64");
-                if (signed is null)
-                {
-                    signed = new CanonicalJsonWriter();
-                    signed.WriteObject(obj, JsonSigner.UnsignedMembers);
-                }
-                if (!key.Verify(signed.Written, signature[..64]))
-                    return SignatureCheck.Invalid($"signature {entity} {keyId} does not match");
-                verified++;
-            }
-            return verified > 0
-                ? SignatureCheck.Valid(verified)
-                : SignatureCheck.Invalid($"no signature from {entity} with a known{(validAtTs is null ? "" : ", unexpired")} key");
+            if (!keyId.StartsWith("ed25519:", StringComparison.Ordinal)) continue;
+            var key = Find(keys, keyId);
+            if (key is null || (validAtTs is { } ts && !key.IsValidAt(ts))) continue;
+            if (value is not JsonValue v || !v.TryGetValue(out string? text))
+                return SignatureCheck.Invalid($"signature {entity} {keyId} is not a string");
+            if (!UnpaddedBase64.TryDecode(text, signature, out var length) || length != 64)
+                return SignatureCheck.Invalid($"signature {entity} {keyId} is not 64 bytes of base64");
+            if (!key.Verify(signed, signature[..64]))
+                return SignatureCheck.Invalid($"signature {entity} {keyId} does not match");
+            verified++;
         }
-        finally
+        return verified > 0
+            ? SignatureCheck.Valid(verified)
+            : SignatureCheck.Invalid($"no signature from {entity} with a known{(validAtTs is null ? "" : ", unexpired")} key");
+    }
+
+    private static JsonObject? SignaturesOf(JsonObject obj, string entity, out SignatureCheck failure)
+    {
+        failure = default;
+        if (obj["signatures"] is not JsonObject signatures)
         {
-            signed?.Dispose();
+            failure = SignatureCheck.Invalid("the object has no signatures");
+            return null;
         }
+        if (signatures[entity] is JsonObject byKey) return byKey;
+        failure = SignatureCheck.Invalid(signatures.ContainsKey(entity)
+            ? $"signatures of {entity} are not an object"
+            : $"no signature from {entity}");
+        return null;
     }
 
     private static VerifyKey? Find(IReadOnlyCollection<VerifyKey> keys, string keyId)

@@ -73,6 +73,22 @@ public class RedactionVectorTests
         }
     }
 
+    [Fact]
+    public void Streaming_redaction_used_for_hashes_and_signatures_matches_the_redacted_copy()
+    {
+        var inputs = VectorFile.Cases(File).Select(c => c["input"]!.AsObject())
+            .Append(new JsonObject { ["type"] = "m.room.member" })
+            .Append(new JsonObject { ["type"] = 5, ["content"] = new JsonObject { ["membership"] = "join" } })
+            .Append(new JsonObject { ["content"] = new JsonObject { ["x"] = 1 } });
+        foreach (var input in inputs)
+        foreach (var version in RoomVersionRegistry.Stable)
+        {
+            var copy = Redaction.Redact(input, version);
+            var expected = System.Security.Cryptography.SHA256.HashData(Homeserver.Federation.Json.CanonicalJson.EncodeWithout(copy, "signatures"));
+            EventHashes.ReferenceHash(input, version).Should().Equal(expected, $"v{version.Id} {input.ToJsonString()}");
+        }
+    }
+
     /// <summary>
     /// Synapse's pruned dict keeps <c>unsigned</c> (with some keys of its own) and always has
     /// <c>signatures</c>; the spec drops <c>unsigned</c> and keeps only signatures that exist.
