@@ -17,7 +17,7 @@ public static class EventHashes
     public static byte[] ReferenceHash(JsonObject pdu, RoomVersion version)
     {
         // The redacted form never has unsigned, so "redacted minus signatures" is exactly what is hashed.
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         Redaction.WriteSignedPart(writer, pdu, version);
         return SHA256.HashData(writer.Written);
     }

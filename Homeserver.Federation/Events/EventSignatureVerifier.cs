@@ -30,7 +30,7 @@ public static class EventSignatureVerifier
 
         // The redacted event keeps the signatures as they are, so they are read from the event itself
         // and the signed bytes are written once for every server.
-        using var signed = new CanonicalJsonWriter();
+        using var signed = CanonicalJsonWriter.Rent();
         Redaction.WriteSignedPart(signed, pdu, version);
         var verified = 0;
         foreach (var server in servers)

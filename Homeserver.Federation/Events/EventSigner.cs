@@ -19,7 +19,7 @@ public static class EventSigner
     {
         EventHashes.AddContentHash(pdu);
         string signature;
-        using (var writer = new CanonicalJsonWriter())
+        using (var writer = CanonicalJsonWriter.Rent())
         {
             Redaction.WriteSignedPart(writer, pdu, version);
             signature = UnpaddedBase64.Encode(key.Sign(writer.Written));

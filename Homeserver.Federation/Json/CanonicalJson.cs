@@ -14,7 +14,7 @@ public static class CanonicalJson
 {
     public static byte[] Encode(JsonNode? node)
     {
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         writer.WriteValue(node);
         return writer.Written.ToArray();
     }
@@ -22,7 +22,7 @@ public static class CanonicalJson
     /// <summary>Encodes an object without some of its top-level keys, without copying it.</summary>
     public static byte[] EncodeWithout(JsonObject obj, params ReadOnlySpan<string> excludedKeys)
     {
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         writer.WriteObject(obj, excludedKeys);
         return writer.Written.ToArray();
     }
@@ -31,7 +31,7 @@ public static class CanonicalJson
 
     public static void Write(JsonNode? node, IBufferWriter<byte> destination)
     {
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         writer.WriteValue(node);
         destination.Write(writer.Written);
     }
@@ -39,7 +39,7 @@ public static class CanonicalJson
     /// <summary>SHA-256 of the canonical form of an object without some of its top-level keys.</summary>
     public static byte[] Sha256Without(JsonObject obj, params ReadOnlySpan<string> excludedKeys)
     {
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         writer.WriteObject(obj, excludedKeys);
         return SHA256.HashData(writer.Written);
     }
@@ -47,7 +47,7 @@ public static class CanonicalJson
     /// <summary>Length in bytes of the canonical form.</summary>
     public static int EncodedLength(JsonNode? node)
     {
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         writer.WriteValue(node);
         return writer.Written.Length;
     }

@@ -24,16 +24,38 @@ internal sealed class CanonicalJsonWriter : IDisposable
 
     private byte[] _buffer;
     private int _length;
+    private KeyValuePair<string, JsonNode?>[] _members = new KeyValuePair<string, JsonNode?>[32];
+    private int _memberCount;
 
-    public CanonicalJsonWriter(int initialCapacity = 1024) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    /// <summary>One idle writer per thread, reused so that encoding allocates nothing but its result.</summary>
+    [ThreadStatic] private static CanonicalJsonWriter? _idle;
+
+    private const int MaxKeptBufferBytes = 256 * 1024;
+
+    private CanonicalJsonWriter() => _buffer = ArrayPool<byte>.Shared.Rent(4096);
+
+    /// <summary>A writer with an empty buffer; dispose it to give it back.</summary>
+    public static CanonicalJsonWriter Rent()
+    {
+        var writer = _idle ?? new CanonicalJsonWriter();
+        _idle = null;
+        return writer;
+    }
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
     public void Dispose()
     {
-        var buffer = _buffer;
+        if (ReferenceEquals(_idle, this) || _buffer.Length == 0) return; // already given back
+        _length = 0;
+        _memberCount = 0;
+        if (_idle is null && _buffer.Length <= MaxKeptBufferBytes)
+        {
+            _idle = this;
+            return;
+        }
+        ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     public void WriteValue(JsonNode? node)
@@ -58,36 +80,40 @@ internal sealed class CanonicalJsonWriter : IDisposable
     public void WriteObject(JsonObject obj, ReadOnlySpan<string> excludedKeys, Func<string, JsonNode?, bool>? include,
         Func<CanonicalJsonWriter, string, JsonNode?, bool>? writeValue)
     {
+        // Members of the objects being written sit on one stack: this object's after its parents'.
+        var start = _memberCount;
         var count = obj.Count;
-        var members = ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Rent(Math.Max(count, 1));
+        if (_members.Length < start + count) Array.Resize(ref _members, Math.Max(_members.Length * 2, start + count));
+        var sorted = true;
+        for (var i = 0; i < count; i++)
+        {
+            var member = obj.GetAt(i);
+            if (excludedKeys.Length > 0 && excludedKeys.Contains(member.Key)) continue;
+            if (include is not null && !include(member.Key, member.Value)) continue;
+            if (_memberCount > start && sorted && CodePointComparer.Instance.Compare(_members[_memberCount - 1].Key, member.Key) > 0) sorted = false;
+            _members[_memberCount++] = member;
+        }
+        var n = _memberCount - start;
+        if (!sorted) Array.Sort(_members, start, n, KeyOrder);
+
         try
         {
-            var n = 0;
-            var sorted = true;
-            for (var i = 0; i < count; i++)
-            {
-                var member = obj.GetAt(i);
-                if (excludedKeys.Length > 0 && excludedKeys.Contains(member.Key)) continue;
-                if (include is not null && !include(member.Key, member.Value)) continue;
-                if (n > 0 && sorted && CodePointComparer.Instance.Compare(members[n - 1].Key, member.Key) > 0) sorted = false;
-                members[n++] = member;
-            }
-            if (!sorted) Array.Sort(members, 0, n, KeyOrder);
-
             WriteByte((byte)'{');
             for (var i = 0; i < n; i++)
             {
                 if (i > 0) WriteByte((byte)',');
-                WriteString(members[i].Key);
+                // Index each time: nested objects may grow (replace) the stack array.
+                var (key, value) = _members[start + i];
+                WriteString(key);
                 WriteByte((byte)':');
-                if (writeValue is null || !writeValue(this, members[i].Key, members[i].Value)) WriteValue(members[i].Value);
+                if (writeValue is null || !writeValue(this, key, value)) WriteValue(value);
             }
             WriteByte((byte)'}');
         }
         finally
         {
-            members.AsSpan(0, count).Clear();
-            ArrayPool<KeyValuePair<string, JsonNode?>>.Shared.Return(members);
+            _members.AsSpan(start, n).Clear();
+            _memberCount = start;
         }
     }
 

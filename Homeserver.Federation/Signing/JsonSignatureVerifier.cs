@@ -16,7 +16,7 @@ public static class JsonSignatureVerifier
     public static SignatureCheck Verify(JsonObject obj, string entity, IReadOnlyCollection<VerifyKey> keys, long? validAtTs = null)
     {
         if (SignaturesOf(obj, entity, out var failure) is null) return failure;
-        using var signed = new CanonicalJsonWriter();
+        using var signed = CanonicalJsonWriter.Rent();
         signed.WriteObject(obj, JsonSigner.UnsignedMembers);
         return VerifyBytes(obj, entity, keys, validAtTs, signed.Written);
     }

@@ -35,7 +35,7 @@ public static class JsonSigner
     /// <summary>The signature of the object's signed part, without changing the object.</summary>
     public static string ComputeSignature(JsonObject obj, SigningKey key)
     {
-        using var writer = new CanonicalJsonWriter();
+        using var writer = CanonicalJsonWriter.Rent();
         writer.WriteObject(obj, UnsignedMembers);
         return UnpaddedBase64.Encode(key.Sign(writer.Written));
     }

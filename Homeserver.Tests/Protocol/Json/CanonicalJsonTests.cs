@@ -82,6 +82,18 @@ public class CanonicalJsonTests
     }
 
     [Fact]
+    public void Reused_writers_start_empty()
+    {
+        var huge = JsonValue.Create(new string('h', 300_000));
+        CanonicalJson.Encode(huge).Length.Should().Be(300_002);
+        CanonicalJson.EncodeToString(new JsonObject { ["b"] = 1, ["a"] = new JsonObject { ["d"] = 2, ["c"] = 3 } })
+            .Should().Be("{\"a\":{\"c\":3,\"d\":2},\"b\":1}");
+        CanonicalJson.EncodeToString(new JsonArray()).Should().Be("[]");
+        CanonicalJson.EncodedLength(huge).Should().Be(300_002);
+        CanonicalJson.EncodeToString(JsonValue.Create(1)).Should().Be("1");
+    }
+
+    [Fact]
     public void Large_values_grow_the_buffer()
     {
         var big = new string('x', 100_000);

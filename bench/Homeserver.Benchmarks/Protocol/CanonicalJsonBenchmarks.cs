@@ -22,6 +22,10 @@ public class CanonicalJsonBenchmarks
     [Benchmark]
     public byte[] EncodeCanonical() => CanonicalJson.Encode(_event);
 
+    /// <summary>Reference point: System.Text.Json writing the same nodes (not canonical: no key sorting).</summary>
+    [Benchmark]
+    public byte[] SystemTextJsonWrite() => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(_event);
+
     [Benchmark]
     public JsonObject ReadStrict() => CanonicalJsonReader.ParseObject(_bytes, strict: true);
 }
