@@ -41,6 +41,12 @@ public sealed record VerifyKey
     /// <summary>True unless the key is known to have expired before the given time.</summary>
     public bool IsValidAt(long timestampMs) => ValidUntilTs is null || ValidUntilTs.Value >= timestampMs;
 
+    /// <summary>Keys are equal when id, public key bytes and validity are.</summary>
+    public bool Equals(VerifyKey? other) =>
+        other is not null && KeyId == other.KeyId && ValidUntilTs == other.ValidUntilTs && PublicKey.AsSpan().SequenceEqual(other.PublicKey);
+
+    public override int GetHashCode() => HashCode.Combine(KeyId, ValidUntilTs);
+
     internal bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
         signature.Length == 64 && SignatureAlgorithm.Ed25519.Verify(Key, data, signature);
 }

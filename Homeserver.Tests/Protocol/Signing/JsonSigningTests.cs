@@ -71,6 +71,18 @@ public class JsonSigningTests
     }
 
     [Fact]
+    public void Verify_keys_compare_by_value()
+    {
+        using var key = SigningKey.FromSeed("abc", Seed);
+        var a = VerifyKey.FromBase64("ed25519:abc", key.PublicKeyBase64, 5);
+        var b = VerifyKey.FromSigningKey(key, 5);
+        a.Should().Be(b);
+        a.GetHashCode().Should().Be(b.GetHashCode());
+        a.Should().NotBe(VerifyKey.FromSigningKey(key));
+        a.PublicKey.Should().Equal(key.PublicKey);
+    }
+
+    [Fact]
     public void Verify_key_validates_its_input()
     {
         var badId = () => VerifyKey.FromBase64("rsa:1", UnpaddedBase64.Encode(new byte[32]));
