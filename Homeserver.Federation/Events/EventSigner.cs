@@ -24,9 +24,6 @@ public static class EventSigner
             Redaction.WriteSignedPart(writer, pdu, version);
             signature = UnpaddedBase64.Encode(key.Sign(writer.Written));
         }
-
-        var signatures = pdu["signatures"] as JsonObject ?? (JsonObject)(pdu["signatures"] = new JsonObject());
-        var byServer = signatures[serverName] as JsonObject ?? (JsonObject)(signatures[serverName] = new JsonObject());
-        byServer[key.KeyId] = signature;
+        JsonSigner.AddSignature(pdu, serverName, key.KeyId, signature);
     }
 }

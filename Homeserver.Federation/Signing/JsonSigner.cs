@@ -16,6 +16,13 @@ public static class JsonSigner
     public static string Sign(JsonObject obj, string serverName, SigningKey key)
     {
         var signature = ComputeSignature(obj, key);
+        AddSignature(obj, serverName, key.KeyId, signature);
+        return signature;
+    }
+
+    /// <summary>Puts a signature under <c>signatures[server][keyId]</c>, keeping the others.</summary>
+    internal static void AddSignature(JsonObject obj, string serverName, string keyId, string signature)
+    {
         var signatures = obj["signatures"] switch
         {
             JsonObject existing => existing,
@@ -28,8 +35,7 @@ public static class JsonSigner
             null => (JsonObject)(signatures[serverName] = new JsonObject()),
             _ => throw new FormatException($"signatures[{serverName}] must be an object"),
         };
-        byServer[key.KeyId] = signature;
-        return signature;
+        byServer[keyId] = signature;
     }
 
     /// <summary>The signature of the object's signed part, without changing the object.</summary>
