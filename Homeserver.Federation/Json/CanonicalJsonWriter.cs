@@ -11,7 +11,7 @@ namespace Homeserver.Federation.Json;
 /// <summary>
 /// Writes canonical JSON straight into a pooled byte buffer: no whitespace, object keys sorted by
 /// code point, strings as raw UTF-8 with only the escapes the grammar allows, integers without
-/// exponent. Dispose to return the buffer. Use through <see cref="CanonicalJson"/>.
+/// exponent. Get one with <see cref="Rent"/> and dispose it to give it back. Used through <see cref="CanonicalJson"/>.
 /// </summary>
 internal sealed class CanonicalJsonWriter : IDisposable
 {

@@ -33,6 +33,25 @@ public class EventSigningTests
         EventSignatureVerifier.Verify(pdu, version, _ => TestEvents.Keys()).IsValid.Should().BeFalse();
     }
 
+    [Fact]
+    public void Integrity_verdict_for_received_events()
+    {
+        var version = RoomVersion.V12;
+        var pdu = TestEvents.Signed(TestEvents.Message(version), version);
+        PduIntegrity.Check(pdu, version, _ => TestEvents.Keys()).Verdict.Should().Be(PduIntegrityVerdict.Intact);
+
+        pdu["content"]!["body"] = "tampered";
+        PduIntegrity.Check(pdu, version, _ => TestEvents.Keys()).Verdict.Should().Be(PduIntegrityVerdict.MustBeRedacted);
+
+        pdu["type"] = "m.room.topic";
+        var (verdict, reason) = PduIntegrity.Check(pdu, version, _ => TestEvents.Keys());
+        verdict.Should().Be(PduIntegrityVerdict.Rejected);
+        reason.Should().Contain("does not match");
+
+        PduIntegrity.Check(TestEvents.Signed(TestEvents.Message(version), version), version, _ => []).Verdict
+            .Should().Be(PduIntegrityVerdict.Rejected);
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public void Event_id_has_the_room_versions_format(string id)
