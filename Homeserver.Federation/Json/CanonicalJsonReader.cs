@@ -59,6 +59,10 @@ public static class CanonicalJsonReader
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, bool strict, int maxDepth = DefaultMaxDepth) =>
         Parse(utf8, strict, maxDepth) as JsonObject ?? throw new CanonicalJsonException("expected a JSON object");
 
+    /// <summary>Parses an event's JSON with the number rules of its room version.</summary>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, RoomVersions.RoomVersion version) =>
+        ParseObject(utf8, version.Rules.StrictCanonicalJson);
+
     public static bool TryParse(ReadOnlySpan<byte> utf8, bool strict, out JsonNode? node, out string? error)
     {
         try
