@@ -169,8 +169,12 @@ internal sealed class CanonicalJsonWriter : IDisposable
             WriteInteger((long)number);
             return;
         }
+        // Only old room versions carry floats. Write the shortest round-trip form with a lowercase
+        // exponent, which is how Python (and so Synapse) writes them: 1.5, 1e-05, 1e+100.
         Ensure(32);
-        number.TryFormat(_buffer.AsSpan(_length), out var written, "R", CultureInfo.InvariantCulture);
+        var destination = _buffer.AsSpan(_length);
+        number.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture);
+        destination[..written].Replace((byte)'E', (byte)'e');
         _length += written;
     }
 
