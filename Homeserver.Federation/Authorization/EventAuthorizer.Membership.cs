@@ -106,7 +106,7 @@ public sealed partial class EventAuthorizer
             return AuthResult.Reject(rule + ".5", "no m.room.third_party_invite matches the token");
         if (invite.Sender != ev.Sender)
             return AuthResult.Reject(rule + ".6", "the sender did not send the m.room.third_party_invite");
-        return ThirdPartyInviteSignatures.AnyValid(signed, invite.Content, _canonicalJson)
+        return ThirdPartyInviteSignatures.AnyValid(signed, invite.Content)
             ? AuthResult.Allow
             : AuthResult.Reject(rule + ".8", "no signature in signed matches the invite's public keys");
     }

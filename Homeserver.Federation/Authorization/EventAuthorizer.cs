@@ -26,13 +26,12 @@ namespace Homeserver.Federation.Authorization;
 /// </summary>
 public sealed partial class EventAuthorizer
 {
-    /// <summary>An authorizer using the interim canonical JSON encoder for third-party invite signatures.</summary>
-    public static readonly EventAuthorizer Default = new(InterimCanonicalJson.Encode);
+    /// <summary>The authorizer; it holds no state of its own, so one instance serves everyone.</summary>
+    public static readonly EventAuthorizer Default = new();
 
-    private readonly CanonicalJsonEncoder _canonicalJson;
-
-    /// <param name="canonicalJson">Canonical JSON, used only to verify third-party invite signatures.</param>
-    public EventAuthorizer(CanonicalJsonEncoder canonicalJson) => _canonicalJson = canonicalJson;
+    private EventAuthorizer()
+    {
+    }
 
     /// <summary>Decides whether <paramref name="ev"/> is allowed by <paramref name="authState"/>.</summary>
     /// <param name="authState">State keyed by (type, state_key); for v12 it includes the create event.</param>

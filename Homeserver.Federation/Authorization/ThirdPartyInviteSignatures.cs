@@ -12,7 +12,7 @@ namespace Homeserver.Federation.Authorization;
 /// </summary>
 public static class ThirdPartyInviteSignatures
 {
-    public static bool AnyValid(JsonObject signed, JsonObject thirdPartyInviteContent, CanonicalJsonEncoder canonicalJson)
+    public static bool AnyValid(JsonObject signed, JsonObject thirdPartyInviteContent)
     {
         if (signed["signatures"] is not JsonObject signatures) return false;
         var keys = PublicKeys(thirdPartyInviteContent);
@@ -21,10 +21,7 @@ public static class ThirdPartyInviteSignatures
         byte[] message;
         try
         {
-            var unsignedCopy = (JsonObject)signed.DeepClone();
-            unsignedCopy.Remove("signatures");
-            unsignedCopy.Remove("unsigned");
-            message = canonicalJson(unsignedCopy);
+            message = CanonicalJson.EncodeWithout(signed, "signatures", "unsigned");
         }
         catch (FormatException)
         {

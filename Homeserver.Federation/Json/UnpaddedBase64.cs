@@ -41,4 +41,24 @@ public static class UnpaddedBase64
         }
         return TryDecode(text.Replace('-', '+').Replace('_', '/'), out bytes);
     }
+
+    /// <summary>
+    /// Decodes standard base64, with or without padding, into a caller's buffer without allocating.
+    /// False on invalid input or when the buffer is too small.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        var unpadded = text.TrimEnd('=');
+        if (text.Length - unpadded.Length > 2 || unpadded.Length % 4 == 1) return false;
+        if (unpadded.Length % 4 == 0) return Convert.TryFromBase64Chars(unpadded, destination, out written);
+        Span<char> padded = stackalloc char[4];
+        var whole = unpadded.Length - unpadded.Length % 4;
+        if (!Convert.TryFromBase64Chars(unpadded[..whole], destination, out var first)) return false;
+        padded.Fill('=');
+        unpadded[whole..].CopyTo(padded);
+        if (!Convert.TryFromBase64Chars(padded, destination[first..], out var last)) return false;
+        written = first + last;
+        return true;
+    }
 }

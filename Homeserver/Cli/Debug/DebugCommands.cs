@@ -12,6 +12,10 @@ public static class DebugCommands
     public static IReadOnlyList<IDebugCommand> All { get; } =
     [
         new ConfigDebugCommand(),
+        new DelegateDebugCommand("sign-json", "--key-file F --server-name S < object: the object, signed", SignJsonCommand.Run),
+        new DelegateDebugCommand("verify-json", "--server-name S (--public-key K | --key-file F) < object: do S's signatures verify", VerifyJsonCommand.Run),
+        new DelegateDebugCommand("event-id", "--room-version V < pdu: event id, content hash and reference hash", EventIdCommand.Run),
+        new DelegateDebugCommand("redact", "--room-version V < event: the redacted form", RedactCommand.Run),
         new DelegateDebugCommand("check-auth", "--room-version V < {event, auth_events}: allowed or rejected, with the rule", CheckAuthCommand.Run),
         new DelegateDebugCommand(ResolveStateCommand.Name, ResolveStateCommand.Summary,
             (args, stdin, stdout, stderr) => ResolveStateCommand.Run(args, stdin, stdout, stderr, EventAuthorizer.Default.Check)),
