@@ -44,6 +44,17 @@ public static class AuthEventSelection
         Select(version, ev.Type, ev.StateKey, ev.Sender, ev.Content);
 
     /// <summary>
+    /// The state entries the auth rules read for <paramref name="ev"/>: its <see cref="Select(RoomVersion, Pdu)"/>
+    /// keys plus, where the version leaves it out of auth_events (v12), the create event, which the
+    /// rules still consult. State resolution builds each event's auth state from these.
+    /// </summary>
+    public static IReadOnlyList<TypeStateKey> StateReadByAuthRules(Pdu ev)
+    {
+        var keys = Select(ev.RoomVersion, ev);
+        return keys.Count == 0 || ev.RoomVersion.Rules.CreateEventInAuthEvents ? keys : [AuthStateKeys.Create, .. keys];
+    }
+
+    /// <summary>
     /// The rules on the event's <c>auth_events</c> list (rule 2 in v1–v11, rule 3 in v12): no two
     /// entries for one (type, state_key); nothing the selection would not pick; no rejected entry;
     /// a create event among them (v1–v11); all in the event's room. A create event needs none of this.

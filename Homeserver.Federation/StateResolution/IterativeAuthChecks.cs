@@ -32,7 +32,7 @@ public static class IterativeAuthChecks
     /// <summary>The auth state of <paramref name="ev"/> against the partially resolved <paramref name="state"/>.</summary>
     public static Dictionary<TypeStateKey, Pdu> AuthStateFor(Pdu ev, IReadOnlyDictionary<TypeStateKey, string> state, EventLookup events)
     {
-        var keys = AuthStateSelection.KeysFor(ev);
+        var keys = AuthEventSelection.StateReadByAuthRules(ev);
         var authState = new Dictionary<TypeStateKey, Pdu>(keys.Count);
         foreach (var authId in ev.AuthEvents)
             if (events.Get(authId) is { IsState: true } auth && keys.Contains(auth.StateEntryKey) && !events.IsRejected(authId))

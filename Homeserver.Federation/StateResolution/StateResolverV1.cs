@@ -75,7 +75,7 @@ public static class StateResolverV1
     private static Dictionary<TypeStateKey, Pdu> AuthState(Pdu ev, Dictionary<TypeStateKey, string> r, Pdu? replacing, EventLookup events)
     {
         var authState = new Dictionary<TypeStateKey, Pdu>();
-        foreach (var key in AuthStateSelection.KeysFor(ev))
+        foreach (var key in AuthEventSelection.StateReadByAuthRules(ev))
         {
             if (replacing is not null && replacing.StateEntryKey == key) authState[key] = replacing;
             else if (r.TryGetValue(key, out var id) && events.Get(id) is { } auth) authState[key] = auth;

@@ -60,7 +60,7 @@ public static class StateResolverV2
         }
         Take(PowerLevelsKey);
         foreach (var id in fullConflictedSet)
-            foreach (var key in AuthStateSelection.KeysFor(events.Get(id)!))
+            foreach (var key in AuthEventSelection.StateReadByAuthRules(events.Get(id)!))
                 Take(key);
         return baseState;
     }
