@@ -1,15 +1,20 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Authorization;
 using Homeserver.Federation.Events;
 using Homeserver.Federation.RoomVersions;
+using Homeserver.Federation.Signing;
 
 namespace Homeserver.Tests.Protocol.Authorization;
 
 /// <summary>
-/// Builds the PDUs of one test room and keeps its current state. Events get predictable ids
-/// (<c>$1:a.test</c>, ... in v1–v2; <c>$e1</c>, ... later), prev_events of the previous event
+/// Builds the PDUs of one test room and keeps its current state. Events are real, signed PDUs:
+/// content hash and signature of the sender's server (a fixed test key per server), event ids
+/// from the reference hash (v3+) or <c>$n:server</c> (v1–v2), prev_events of the previous event
 /// and auth_events chosen by <see cref="AuthEventSelection"/> from the current state.
-/// All event construction goes through <see cref="Build"/> (the place to add signing).
+/// All event construction goes through <see cref="Build"/>.
 /// </summary>
 public sealed class TestRoomBuilder
 {
@@ -18,7 +23,13 @@ public sealed class TestRoomBuilder
     public const string Carol = "@carol:c.test";
     public const string Dave = "@dave:a.test";
 
+    private static readonly ConcurrentDictionary<string, SigningKey> ServerKeys = new();
+
     private int _counter;
+
+    /// <summary>A fixed signing key per test server (seeded from its name, so runs are reproducible).</summary>
+    public static SigningKey KeyOf(string serverName) => ServerKeys.GetOrAdd(serverName,
+        name => SigningKey.FromSeed("test", SHA256.HashData(Encoding.UTF8.GetBytes(name))));
 
     public TestRoomBuilder(RoomVersion version, string creator = Alice, JsonObject? createContent = null)
     {
@@ -73,7 +84,7 @@ public sealed class TestRoomBuilder
     {
         var isCreate = type == AuthStateKeys.CreateType && stateKey == "" && _counter == 0;
         var n = ++_counter;
-        var eventId = Version.Rules.EventIdFormat == EventIdFormat.Opaque ? $"${n}:{UserIdSyntax.ServerOf(sender)}" : $"$e{n}";
+        var opaqueId = Version.Rules.EventIdFormat == EventIdFormat.Opaque ? $"${n}:{UserIdSyntax.ServerOf(sender)}" : null;
         var prev = prevEvents ?? (Last is null ? [] : [Last.EventId]);
         var auth = isCreate ? [] : AuthEventSelection.Select(Version, type, stateKey, sender, content)
             .Where(State.ContainsKey).Select(k => State[k].EventId).ToList();
@@ -90,9 +101,10 @@ public sealed class TestRoomBuilder
         };
         if (!(isCreate && Version.Rules.RoomIdIsCreateEventHash)) json["room_id"] = RoomId;
         if (stateKey is not null) json["state_key"] = stateKey;
-        if (Version.Rules.EventIdFormat == EventIdFormat.Opaque) json["event_id"] = eventId;
+        if (opaqueId is not null) json["event_id"] = opaqueId;
         customize?.Invoke(json);
-        return Pdu.FromJson(json, Version, eventId);
+        EventSigner.SignPdu(json, Version, UserIdSyntax.ServerOf(sender), KeyOf(UserIdSyntax.ServerOf(sender)));
+        return Pdu.FromJson(json, Version, opaqueId ?? EventIds.Compute(json, Version));
     }
 
     /// <summary>Builds an event and makes it current state (no auth check: the caller arranges the room).</summary>

@@ -89,9 +89,9 @@ public class ThirdPartyInviteRulesTests : IDisposable
     public void A_signed_object_that_cannot_be_canonical_json_is_rejected_without_an_exception()
     {
         var room = RoomWithInvite("10", InviteContent(_identityServer));
-        var thirdPartyInvite = Signed(_identityServer);
-        thirdPartyInvite["signed"]!["token"] = "x\uD800y"; // a lone surrogate has no UTF-8 form
-        var ev = room.MemberEvent(Alice, Bob, "invite", new JsonObject { ["third_party_invite"] = thirdPartyInvite });
+        var ev = room.MemberEvent(Alice, Bob, "invite", new JsonObject { ["third_party_invite"] = Signed(_identityServer) });
+        // After signing the PDU (which needs canonical JSON), put a lone surrogate, which has no UTF-8 form, into signed.
+        ev.Content["third_party_invite"]!["signed"]!["token"] = "x\uD800y";
         EventAuthorizer.Default.Check(room.Version, ev, room.State).Allowed.Should().BeFalse();
     }
 }
