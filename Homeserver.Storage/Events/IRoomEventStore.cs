@@ -1,0 +1,55 @@
+namespace Homeserver.Storage.Events;
+
+/// <summary>
+/// The room event graph: events with their edges, forward extremities, state snapshots, current
+/// state, the membership index, room metadata and client transaction ids. Writes go only through
+/// <see cref="PersistAsync"/>, one room at a time, enforced by the database (an advisory or row
+/// lock on PostgreSQL, the single writer on SQLite) so several processes can share a database.
+/// </summary>
+public interface IRoomEventStore
+{
+    /// <summary>Writes the batch atomically; see <see cref="RoomEventBatch"/> for the optimistic check.</summary>
+    Task<IReadOnlyList<PersistedEvent>> PersistAsync(RoomEventBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Writes events we hold outside the room graph (auth chains of a join, for example); already known ids are skipped.</summary>
+    Task PersistOutliersAsync(IReadOnlyList<EventToPersist> events, CancellationToken cancellationToken);
+
+    Task<EventRecord?> GetEventAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>The stored events among <paramref name="eventIds"/> (unknown ids are left out), in any order.</summary>
+    Task<IReadOnlyList<EventRecord>> GetEventsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+
+    /// <summary>The ids among <paramref name="eventIds"/> that are not stored.</summary>
+    Task<IReadOnlySet<string>> GetMissingEventIdsAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> GetForwardExtremitiesAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The auth chain of the given events: every event reachable through auth_events edges,
+    /// the given events themselves excluded unless reachable from another. One query, not one per event.
+    /// </summary>
+    Task<IReadOnlySet<string>> GetAuthChainAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+
+    /// <summary>The state before a stored non-outlier event; null for unknown events and outliers.</summary>
+    Task<StateMap?> GetStateBeforeAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>The state after a stored non-outlier event (before, plus the event if it is an accepted state event).</summary>
+    Task<StateMap?> GetStateAfterAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>The room's current state (empty for an unknown room).</summary>
+    Task<StateMap> GetCurrentStateAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>One entry of the current state, without reading the whole state.</summary>
+    Task<string?> GetCurrentStateEventIdAsync(string roomId, string type, string stateKey, CancellationToken cancellationToken);
+
+    Task<RoomRecord?> GetRoomAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>The user's rooms whose current membership is <paramref name="membership"/> (join, invite, leave, ban, knock).</summary>
+    Task<IReadOnlyList<string>> GetRoomsForUserAsync(string userId, string membership, CancellationToken cancellationToken);
+
+    /// <summary>The event a client transaction produced, if any.</summary>
+    Task<string?> GetEventIdForTransactionAsync(ClientTransactionKey key, CancellationToken cancellationToken);
+
+    /// <summary>The highest stream position of a committed room event (0 when there is none).</summary>
+    Task<long> GetMaxStreamOrderingAsync(CancellationToken cancellationToken);
+}
