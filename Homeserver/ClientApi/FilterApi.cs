@@ -30,8 +30,21 @@ public static class FilterApi
         user.RequireSelf(userId, "the filters");
         var filter = await JsonBody.ReadObjectAsync(request);
         SyncFilterValidator.Validate(filter);
-        var id = await filters.AddAsync(userId, CanonicalJson.EncodeToString(filter), request.HttpContext.RequestAborted);
+        var id = await filters.AddAsync(userId, Canonical(filter), request.HttpContext.RequestAborted);
         return new JsonObject { ["filter_id"] = id.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    /// <summary>The stored form; numbers canonical JSON cannot hold (such as 1e400 in an unknown key) are a client error.</summary>
+    private static string Canonical(JsonObject filter)
+    {
+        try
+        {
+            return CanonicalJson.EncodeToString(filter);
+        }
+        catch (CanonicalJsonException e)
+        {
+            throw MatrixException.BadJson($"Invalid filter: {e.Message}.");
+        }
     }
 
     private static async Task<IResult> GetFilter(string userId, string filterId, RequestUser user, IFilterStore filters, HttpContext context)

@@ -109,6 +109,7 @@ public class FilterApiTests(TestHost host) : IClassFixture<TestHost>
     [InlineData("""{"room":{"ephemeral":{"rooms":["not a room"]}}}""")]
     [InlineData("""{"room":{"account_data":{"contains_url":"true"}}}""")]
     [InlineData("""{"room":{"timeline":{"not_senders":["@"]}}}""")]
+    [InlineData("""{"org.example.unstable":1e400}""")]
     [InlineData("""["not", "an", "object"]""")]
     public async Task Filters_of_the_wrong_shape_are_400_M_BAD_JSON(string body)
     {
