@@ -3,6 +3,7 @@ using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Storage;
+using Homeserver.UserData;
 
 // Composition root: run a CLI subcommand, or prepare the configuration (writing a new one on first
 // run), open the database and run the server. WebApplicationFactory<Program> passes its settings to
@@ -23,11 +24,18 @@ await using var database = await StorageSetup.OpenAsync(server.Config, Console.E
 if (database is null) return 1;
 builder.Services.AddHomeserverStorage(database);
 builder.Services.AddMatrixHttp();
+builder.Services.AddUserData();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
 app.UseMatrixHttp();
 app.MapClientBasics();
+app.MapProfileApi();
+app.MapFilterApi();
+app.MapAccountDataApi();
+app.MapTagsApi();
+app.MapCapabilitiesApi();
+app.MapPushRulesApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

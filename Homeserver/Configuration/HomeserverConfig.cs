@@ -42,6 +42,9 @@ public sealed class HomeserverConfig
     /// <summary>Room version of new rooms when the client asks for none.</summary>
     public string DefaultRoomVersion { get; set; } = RoomVersionRegistry.Default.Id;
 
+    /// <summary>Profile look-ups (<c>GET /profile/...</c>) need an access token.</summary>
+    public bool RequireAuthForProfileRequests { get; set; }
+
     /// <summary>Minimum level of console log messages.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 

@@ -1,0 +1,30 @@
+using Homeserver.Storage.UserData;
+
+namespace Homeserver.UserData;
+
+/// <summary>Reads and changes profiles, telling every <see cref="IProfileChangeListener"/> about changes.</summary>
+public sealed class ProfileService(IProfileStore store, IEnumerable<IProfileChangeListener> listeners)
+{
+    public Task<ProfileRecord?> GetAsync(string userId, CancellationToken cancellationToken) =>
+        store.GetAsync(userId, cancellationToken);
+
+    /// <summary>Sets (null: clears) the display name; the value is already validated.</summary>
+    public Task SetDisplayNameAsync(string userId, string? displayName, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, () => store.SetDisplayNameAsync(userId, displayName, cancellationToken), cancellationToken);
+
+    /// <summary>Sets (null: clears) the avatar URL; the value is already validated.</summary>
+    public Task SetAvatarUrlAsync(string userId, string? avatarUrl, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, () => store.SetAvatarUrlAsync(userId, avatarUrl, cancellationToken), cancellationToken);
+
+    private async Task ChangeAsync(string userId, Func<Task> write, CancellationToken cancellationToken)
+    {
+        var before = await store.GetAsync(userId, cancellationToken);
+        await write();
+        var after = await store.GetAsync(userId, cancellationToken)
+            ?? throw new InvalidOperationException($"The profile of {userId} vanished while it was being changed.");
+        if (after == before) return;
+        var change = new ProfileChange(userId, before, after);
+        foreach (var listener in listeners)
+            await listener.OnProfileChangedAsync(change, cancellationToken);
+    }
+}
