@@ -1,3 +1,4 @@
+using Homeserver.Accounts;
 using Homeserver.Cli;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
@@ -23,11 +24,13 @@ await using var database = await StorageSetup.OpenAsync(server.Config, Console.E
 if (database is null) return 1;
 builder.Services.AddHomeserverStorage(database);
 builder.Services.AddMatrixHttp();
+builder.Services.AddAccounts();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
 app.UseMatrixHttp();
 app.MapClientBasics();
+app.MapAccountsApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

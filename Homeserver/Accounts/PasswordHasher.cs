@@ -1,0 +1,41 @@
+using System.Text;
+using Homeserver.Configuration;
+
+namespace Homeserver.Accounts;
+
+/// <summary>
+/// bcrypt password hashes, compatible with Synapse's: the password is NFKC-normalised before hashing
+/// (as Synapse does), so hashes imported from a Synapse database keep working.
+/// </summary>
+public sealed class PasswordHasher(HomeserverConfig config)
+{
+    /// <summary>Synapse rejects longer passwords; bcrypt only reads the first 72 bytes anyway.</summary>
+    public const int MaxPasswordLength = 512;
+
+    // Verified against when the user does not exist, so that the answer takes as long as for a real account.
+    private static readonly Lazy<string> DummyHash = new(() => BCrypt.Net.BCrypt.HashPassword("dummy password", 12));
+
+    public string Hash(string password) =>
+        BCrypt.Net.BCrypt.HashPassword(Normalize(password), BCrypt.Net.BCrypt.GenerateSalt(config.BcryptRounds, 'b'));
+
+    /// <summary>Whether <paramref name="password"/> matches <paramref name="hash"/>; a null or malformed hash matches nothing.</summary>
+    public bool Verify(string password, string? hash)
+    {
+        if (hash is null)
+        {
+            BCrypt.Net.BCrypt.Verify(Normalize(password), DummyHash.Value);
+            return false;
+        }
+        try
+        {
+            // BCrypt.Verify compares the hashes in constant time.
+            return BCrypt.Net.BCrypt.Verify(Normalize(password), hash);
+        }
+        catch (BCrypt.Net.SaltParseException)
+        {
+            return false;
+        }
+    }
+
+    private static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
+}
