@@ -6,7 +6,8 @@ using Homeserver.Storage.Accounts;
 namespace Homeserver.Accounts;
 
 /// <summary>Local accounts: creation, password checks and changes, deactivation.</summary>
-public sealed class AccountService(IUserStore users, PasswordHasher hasher, LocalUsers localUsers, DeviceSessions sessions, TimeProvider time)
+public sealed class AccountService(
+    IUserStore users, PasswordHasher hasher, LocalUsers localUsers, DeviceSessions sessions, TimeProvider time, ILogger<AccountService> logger)
 {
     /// <summary>
     /// The user id a registration with <paramref name="username"/> would create, checked for grammar (400
@@ -39,6 +40,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Loca
         {
             throw UserInUse();
         }
+        AccountLog.Registered(logger, userId, isGuest, admin);
     }
 
     /// <summary>Creates an account with a generated numeric localpart (guests, and registrations without a username).</summary>
@@ -76,6 +78,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Loca
         CheckPassword(newPassword);
         if (!await users.SetPasswordHashAsync(userId, hasher.Hash(newPassword), cancellationToken))
             throw MatrixException.NotFound("No such account.");
+        AccountLog.PasswordChanged(logger, userId);
     }
 
     /// <summary>Deactivates the account: no password any more, and every device with its tokens removed.</summary>
@@ -83,6 +86,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Loca
     {
         await users.DeactivateAsync(userId, cancellationToken);
         await sessions.DeleteAllDevicesAsync(userId, keepDeviceId: null, cancellationToken);
+        AccountLog.Deactivated(logger, userId);
     }
 
     private static MatrixException UserInUse() => new(400, ErrorCodes.UserInUse, "User ID already taken.");

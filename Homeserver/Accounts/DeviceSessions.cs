@@ -19,6 +19,16 @@ public sealed class DeviceSessions(
     /// <summary>Longest device id accepted from a client.</summary>
     public const int MaxDeviceIdLength = 255;
 
+    /// <summary>Longest device display name kept (Synapse's limit); longer initial names are cut.</summary>
+    public const int MaxDisplayNameLength = 100;
+
+    /// <summary>400 <c>M_INVALID_PARAM</c> unless a client-chosen device id is 1 to 255 characters.</summary>
+    public static void CheckDeviceId(string? deviceId)
+    {
+        if (deviceId is not null && (deviceId.Length is 0 or > MaxDeviceIdLength))
+            throw MatrixException.InvalidParam($"device_id must be 1 to {MaxDeviceIdLength} characters.");
+    }
+
     /// <summary>
     /// Creates the device (or reuses the client's existing one, whose old tokens are revoked as the spec
     /// says) and issues a new access token; with <paramref name="refreshable"/>, an expiring one and a refresh token.
@@ -27,8 +37,9 @@ public sealed class DeviceSessions(
         string userId, string? requestedDeviceId, string? initialDisplayName, bool refreshable, bool isGuest, string? clientIp,
         CancellationToken cancellationToken)
     {
-        if (requestedDeviceId is not null && (requestedDeviceId.Length is 0 or > MaxDeviceIdLength))
-            throw MatrixException.InvalidParam($"device_id must be 1 to {MaxDeviceIdLength} characters.");
+        CheckDeviceId(requestedDeviceId);
+        if (initialDisplayName is { Length: > MaxDisplayNameLength })
+            initialDisplayName = initialDisplayName[..MaxDisplayNameLength];
         var deviceId = requestedDeviceId ?? TokenGenerator.NewDeviceId();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var created = await devices.UpsertAsync(new DeviceRecord(userId, deviceId, initialDisplayName, now, clientIp), cancellationToken);

@@ -6,7 +6,8 @@ using Homeserver.Http.RateLimiting;
 namespace Homeserver.Accounts;
 
 /// <summary><c>POST /login</c> with <c>m.login.password</c>, limited per client address (by the endpoint), per account and per failed attempt.</summary>
-public sealed class LoginService(HomeserverConfig config, AccountService accounts, LocalUsers localUsers, DeviceSessions sessions, RequestRateLimiter limiter)
+public sealed class LoginService(
+    HomeserverConfig config, AccountService accounts, LocalUsers localUsers, DeviceSessions sessions, RequestRateLimiter limiter, ILogger<LoginService> logger)
 {
     /// <summary>The login types offered by <c>GET /login</c>.</summary>
     public static IReadOnlyList<string> LoginTypes { get; } = [AuthTypes.Password];
@@ -18,6 +19,7 @@ public sealed class LoginService(HomeserverConfig config, AccountService account
             throw new MatrixException(400, ErrorCodes.Unknown, "Unknown login type.");
         var user = LoginIdentifier.ReadUser(body);
         var password = parsed.Password ?? throw MatrixException.MissingParam("password is required.");
+        DeviceSessions.CheckDeviceId(parsed.DeviceId);
 
         // Buckets are keyed by the resolved user id, so "alice" and "@Alice:server" share one.
         var accountKey = "user:" + (localUsers.ResolveLogin(user) ?? user);
@@ -25,6 +27,7 @@ public sealed class LoginService(HomeserverConfig config, AccountService account
         var account = await accounts.CheckPasswordAsync(user, password, cancellationToken);
         if (account is null)
         {
+            AccountLog.LoginFailed(logger, accountKey);
             limiter.Acquire(RateLimitPolicies.LoginFailedAttempts, accountKey);
             throw MatrixException.Forbidden("Invalid username or password.");
         }

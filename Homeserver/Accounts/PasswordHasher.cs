@@ -13,7 +13,7 @@ public sealed class PasswordHasher(HomeserverConfig config)
     public const int MaxPasswordLength = 512;
 
     // Verified against when the user does not exist, so that the answer takes as long as for a real account.
-    private static readonly Lazy<string> DummyHash = new(() => BCrypt.Net.BCrypt.HashPassword("dummy password", 12));
+    private readonly Lazy<string> _dummyHash = new(() => BCrypt.Net.BCrypt.HashPassword("dummy password", config.BcryptRounds));
 
     public string Hash(string password) =>
         BCrypt.Net.BCrypt.HashPassword(Normalize(password), BCrypt.Net.BCrypt.GenerateSalt(config.BcryptRounds, 'b'));
@@ -23,7 +23,7 @@ public sealed class PasswordHasher(HomeserverConfig config)
     {
         if (hash is null)
         {
-            BCrypt.Net.BCrypt.Verify(Normalize(password), DummyHash.Value);
+            BCrypt.Net.BCrypt.Verify(Normalize(password), _dummyHash.Value);
             return false;
         }
         try

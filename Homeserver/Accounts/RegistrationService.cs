@@ -38,6 +38,7 @@ public sealed class RegistrationService(
             await accounts.CheckAvailableAsync(parsed.Username, cancellationToken);
         if (parsed.Password is not null)
             AccountService.CheckPassword(parsed.Password);
+        DeviceSessions.CheckDeviceId(parsed.DeviceId);
 
         var outcome = await uia.AuthenticateAsync(request, body, Flows, userId: null, cancellationToken);
         if (parsed.Password is null)

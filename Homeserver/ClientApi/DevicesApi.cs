@@ -37,6 +37,8 @@ public static class DevicesApi
         var cancellationToken = request.HttpContext.RequestAborted;
         var body = await JsonBody.ReadObjectAsync(request);
         var parsed = JsonBody.Bind<RenameRequest>(body);
+        if (parsed.DisplayName is { Length: > DeviceSessions.MaxDisplayNameLength })
+            throw MatrixException.InvalidParam($"display_name must be at most {DeviceSessions.MaxDisplayNameLength} characters.");
         var device = await devices.FindAsync(user.UserId, deviceId, cancellationToken) ?? throw NoSuchDevice();
         // Without display_name the name stays as it is.
         if (body.ContainsKey("display_name"))

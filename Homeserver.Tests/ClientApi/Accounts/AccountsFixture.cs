@@ -129,3 +129,6 @@ public static class AccountRequests
     /// <summary>A user name no other test uses.</summary>
     public static string NewName(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 12, prefix.Length + 32)];
 }
+
+/// <summary>A host configured by the test itself, for tests that need settings of their own.</summary>
+public sealed class CustomAccountsHost(Action<HomeserverConfig> configure) : AccountsFixture(configure);
