@@ -1,11 +1,12 @@
-using System.Text;
 using Homeserver.Configuration;
 
 namespace Homeserver.Accounts;
 
 /// <summary>
-/// bcrypt password hashes, compatible with Synapse's: the password is NFKC-normalised before hashing
-/// (as Synapse does), so hashes imported from a Synapse database keep working.
+/// bcrypt password hashes (<c>$2b$</c>, as Synapse writes them), so hashes imported from a Synapse database
+/// keep working. Synapse NFKC-normalises passwords first; this build runs with invariant globalization, which
+/// cannot normalise, so an imported password whose NFKC form differs (ligatures, full-width letters) will not
+/// match. ASCII and already-normalised passwords, nearly all, are unaffected.
 /// </summary>
 public sealed class PasswordHasher(HomeserverConfig config)
 {
@@ -16,26 +17,24 @@ public sealed class PasswordHasher(HomeserverConfig config)
     private readonly Lazy<string> _dummyHash = new(() => BCrypt.Net.BCrypt.HashPassword("dummy password", config.BcryptRounds));
 
     public string Hash(string password) =>
-        BCrypt.Net.BCrypt.HashPassword(Normalize(password), BCrypt.Net.BCrypt.GenerateSalt(config.BcryptRounds, 'b'));
+        BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(config.BcryptRounds, 'b'));
 
     /// <summary>Whether <paramref name="password"/> matches <paramref name="hash"/>; a null or malformed hash matches nothing.</summary>
     public bool Verify(string password, string? hash)
     {
         if (hash is null)
         {
-            BCrypt.Net.BCrypt.Verify(Normalize(password), _dummyHash.Value);
+            BCrypt.Net.BCrypt.Verify(password, _dummyHash.Value);
             return false;
         }
         try
         {
             // BCrypt.Verify compares the hashes in constant time.
-            return BCrypt.Net.BCrypt.Verify(Normalize(password), hash);
+            return BCrypt.Net.BCrypt.Verify(password, hash);
         }
-        catch (BCrypt.Net.SaltParseException)
+        catch (Exception e) when (e is BCrypt.Net.SaltParseException or ArgumentException)
         {
             return false;
         }
     }
-
-    private static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
 }
