@@ -66,6 +66,10 @@ public class DevicesTests(OpenRegistrationFixture fixture) : IClassFixture<OpenR
 
         await (await _client.SendJsonAsync(HttpMethod.Put, $"{V3}/devices/NOSUCH", new JsonObject { ["display_name"] = "x" }, token))
             .ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
+        await (await _client.SendJsonAsync(HttpMethod.Put, $"{V3}/devices/LAPTOP", new JsonObject { ["display_name"] = new string('x', 101) }, token))
+            .ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
+        await (await _client.SendJsonAsync(HttpMethod.Put, $"{V3}/devices/LAPTOP", new JsonObject { ["display_name"] = 5 }, token))
+            .ShouldBeMatrixErrorAsync(400, ErrorCodes.BadJson);
     }
 
     [Fact]

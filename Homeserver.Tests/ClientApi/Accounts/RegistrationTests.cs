@@ -111,6 +111,21 @@ public class RegistrationTests(OpenRegistrationFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_invalid_device_id_is_rejected_before_the_account_is_created()
+    {
+        var name = NewName("baddev");
+        var response = await _client.PostJsonAsync($"{V3}/register", new JsonObject
+        {
+            ["username"] = name,
+            ["password"] = "pw",
+            ["device_id"] = "",
+            ["auth"] = new JsonObject { ["type"] = "m.login.dummy" },
+        });
+        await response.ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
+        (await _client.GetAsync($"{V3}/register/available?username={name}")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Inhibit_login_returns_only_the_user_id()
     {
         var registered = await _client.RegisterAsync(NewName("inhibit"), "pw", new JsonObject { ["inhibit_login"] = true });
