@@ -12,6 +12,9 @@ public interface IRegistrationTokenStore
 
     Task<bool> DeleteAsync(string token, CancellationToken cancellationToken);
 
+    /// <summary>Sets both limits of the token (null: unlimited, never expires); false when it does not exist.</summary>
+    Task<bool> SetLimitsAsync(string token, long? usesAllowed, long? expiryTime, CancellationToken cancellationToken);
+
     /// <summary>
     /// Counts one more pending use if the token is still valid at <paramref name="nowMs"/>, in one
     /// statement so that concurrent registrations cannot exceed <c>uses_allowed</c>. False when invalid.

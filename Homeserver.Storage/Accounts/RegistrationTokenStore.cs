@@ -23,6 +23,10 @@ public sealed class RegistrationTokenStore(IDatabase database) : IRegistrationTo
 
     private const string DeleteSql = "DELETE FROM registration_tokens WHERE token = @Token";
 
+    private const string SetLimitsSql = """
+        UPDATE registration_tokens SET uses_allowed = @UsesAllowed, expiry_time = @ExpiryTime WHERE token = @Token
+        """;
+
     private const string ReserveSql = """
         UPDATE registration_tokens SET pending = pending + 1
         WHERE token = @Token
@@ -64,6 +68,9 @@ public sealed class RegistrationTokenStore(IDatabase database) : IRegistrationTo
 
     public async Task<bool> DeleteAsync(string token, CancellationToken cancellationToken) =>
         await ExecuteAsync(DeleteSql, new { Token = token }, cancellationToken) > 0;
+
+    public async Task<bool> SetLimitsAsync(string token, long? usesAllowed, long? expiryTime, CancellationToken cancellationToken) =>
+        await ExecuteAsync(SetLimitsSql, new { Token = token, UsesAllowed = usesAllowed, ExpiryTime = expiryTime }, cancellationToken) > 0;
 
     public async Task<bool> TryReserveAsync(string token, long nowMs, CancellationToken cancellationToken) =>
         await ExecuteAsync(ReserveSql, new { Token = token, NowMs = nowMs }, cancellationToken) > 0;

@@ -14,6 +14,7 @@ public static class AccountServiceCollectionExtensions
         services.AddSingleton<LoginService>();
         services.AddSingleton<RegistrationNonces>();
         services.AddSingleton<SharedSecretRegistration>();
+        services.AddSingleton<AdminApi.ServerAdmins>();
         return services;
     }
 }

@@ -50,11 +50,12 @@ public sealed class OpenRegistrationFixture() : AccountsFixture(config =>
 /// <summary>The defaults: registration closed, no guests, no shared secret.</summary>
 public sealed class ClosedRegistrationFixture() : AccountsFixture(_ => { });
 
-/// <summary>Registration open to holders of a registration token.</summary>
+/// <summary>Registration open to holders of a registration token, which admins make with the admin API.</summary>
 public sealed class TokenRegistrationFixture() : AccountsFixture(config =>
 {
     config.EnableRegistration = true;
     config.RegistrationRequiresToken = true;
+    config.RegistrationSharedSecret = OpenRegistrationFixture.SharedSecret;
 });
 
 /// <summary>Requests and the usual sequences of account tests.</summary>
@@ -120,6 +121,24 @@ public static class AccountRequests
         ["password"] = password,
         ["session"] = session,
     };
+
+    /// <summary>Creates an account with shared-secret registration (the fixture's secret); returns the response body.</summary>
+    public static async Task<JsonObject> RegisterWithSharedSecretAsync(this HttpClient client, string username, string password, bool admin)
+    {
+        const string path = "/_synapse/admin/v1/register";
+        var nonce = (await (await client.GetAsync(path)).ReadJsonObjectAsync()).Str("nonce");
+        var mac = Homeserver.Accounts.SharedSecretRegistration.ComputeMac(OpenRegistrationFixture.SharedSecret, nonce, username, password, admin);
+        var response = await client.PostJsonAsync(path, new JsonObject
+        {
+            ["nonce"] = nonce,
+            ["username"] = username,
+            ["password"] = password,
+            ["admin"] = admin,
+            ["mac"] = Convert.ToHexStringLower(mac),
+        });
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.ReadJsonObjectAsync();
+    }
 
     public static async Task<HttpStatusCode> WhoAmIStatusAsync(this HttpClient client, string accessToken) =>
         (await client.SendAsync(TestHost.Request(HttpMethod.Get, $"{V3}/account/whoami", accessToken))).StatusCode;

@@ -26,6 +26,18 @@ public abstract class RegistrationTokenStoreTests<TFixture>(TFixture fixture) : 
     }
 
     [SkippableFact]
+    public async Task Limits_can_be_changed_and_removed()
+    {
+        var store = await StoreAsync();
+        var token = NewToken();
+        await store.CreateAsync(new RegistrationTokenRecord(token, 1, 0, 0, 5_000), CancellationToken.None);
+
+        (await store.SetLimitsAsync(token, 10, null, CancellationToken.None)).Should().BeTrue();
+        (await store.FindAsync(token, CancellationToken.None)).Should().Be(new RegistrationTokenRecord(token, 10, 0, 0, null));
+        (await store.SetLimitsAsync(NewToken(), null, null, CancellationToken.None)).Should().BeFalse();
+    }
+
+    [SkippableFact]
     public async Task Reservations_stop_at_uses_allowed_and_completion_moves_pending_to_completed()
     {
         var store = await StoreAsync();
