@@ -21,6 +21,9 @@ public interface IRegistrationTokenStore
     /// </summary>
     Task<bool> TryReserveAsync(string token, long nowMs, CancellationToken cancellationToken);
 
+    /// <summary>Gives back one pending use (the session that reserved it expired unfinished).</summary>
+    Task<bool> ReleaseAsync(string token, CancellationToken cancellationToken);
+
     /// <summary>Turns one pending use into a completed one (the registration succeeded).</summary>
     Task<bool> CompleteAsync(string token, CancellationToken cancellationToken);
 }

@@ -15,6 +15,6 @@ public interface IUiaSessionStore
 
     Task<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the sessions that expired at or before <paramref name="nowMs"/>; returns how many.</summary>
-    Task<int> DeleteExpiredAsync(long nowMs, CancellationToken cancellationToken);
+    /// <summary>Deletes the sessions that expired at or before <paramref name="nowMs"/> and returns them.</summary>
+    Task<IReadOnlyList<UiaSessionRecord>> DeleteExpiredAsync(long nowMs, CancellationToken cancellationToken);
 }

@@ -34,6 +34,8 @@ public sealed class RegistrationTokenStore(IDatabase database) : IRegistrationTo
           AND (expiry_time IS NULL OR expiry_time > @NowMs)
         """;
 
+    private const string ReleaseSql = "UPDATE registration_tokens SET pending = pending - 1 WHERE token = @Token AND pending > 0";
+
     private const string CompleteSql = """
         UPDATE registration_tokens SET pending = pending - 1, completed = completed + 1
         WHERE token = @Token AND pending > 0
@@ -74,6 +76,9 @@ public sealed class RegistrationTokenStore(IDatabase database) : IRegistrationTo
 
     public async Task<bool> TryReserveAsync(string token, long nowMs, CancellationToken cancellationToken) =>
         await ExecuteAsync(ReserveSql, new { Token = token, NowMs = nowMs }, cancellationToken) > 0;
+
+    public async Task<bool> ReleaseAsync(string token, CancellationToken cancellationToken) =>
+        await ExecuteAsync(ReleaseSql, new { Token = token }, cancellationToken) > 0;
 
     public async Task<bool> CompleteAsync(string token, CancellationToken cancellationToken) =>
         await ExecuteAsync(CompleteSql, new { Token = token }, cancellationToken) > 0;

@@ -13,18 +13,18 @@ public sealed class UiaSessionStore(IDatabase database) : IUiaSessionStore
         VALUES (@SessionId, @RequestKey, @UserId, @CompletedStages, @CreatedTs, @ExpiresTs)
         """;
 
-    private const string SelectSql = """
-        SELECT session_id AS SessionId, request_key AS RequestKey, user_id AS UserId,
-               completed_stages AS CompletedStages, created_ts AS CreatedTs, expires_ts AS ExpiresTs
-        FROM ui_auth_sessions
-        WHERE session_id = @SessionId
+    private const string Columns = """
+        session_id AS SessionId, request_key AS RequestKey, user_id AS UserId,
+        completed_stages AS CompletedStages, created_ts AS CreatedTs, expires_ts AS ExpiresTs
         """;
+
+    private const string SelectSql = "SELECT " + Columns + " FROM ui_auth_sessions WHERE session_id = @SessionId";
 
     private const string UpdateStagesSql = "UPDATE ui_auth_sessions SET completed_stages = @CompletedStages WHERE session_id = @SessionId";
 
     private const string DeleteSql = "DELETE FROM ui_auth_sessions WHERE session_id = @SessionId";
 
-    private const string DeleteExpiredSql = "DELETE FROM ui_auth_sessions WHERE expires_ts <= @NowMs";
+    private const string DeleteExpiredSql = "DELETE FROM ui_auth_sessions WHERE expires_ts <= @NowMs RETURNING " + Columns;
 
     public async Task CreateAsync(UiaSessionRecord session, CancellationToken cancellationToken)
     {
@@ -54,9 +54,7 @@ public sealed class UiaSessionStore(IDatabase database) : IUiaSessionStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<SessionRow>(
             new CommandDefinition(SelectSql, new { SessionId = sessionId }, cancellationToken: cancellationToken));
-        return row is null
-            ? null
-            : new UiaSessionRecord(row.SessionId, row.RequestKey, row.UserId, Deserialize(row.CompletedStages), row.CreatedTs, row.ExpiresTs);
+        return row?.ToRecord();
     }
 
     public async Task<bool> SetCompletedStagesAsync(string sessionId, IReadOnlyDictionary<string, string> completedStages, CancellationToken cancellationToken) =>
@@ -65,8 +63,13 @@ public sealed class UiaSessionStore(IDatabase database) : IUiaSessionStore
     public async Task<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken) =>
         await ExecuteAsync(DeleteSql, new { SessionId = sessionId }, cancellationToken) > 0;
 
-    public Task<int> DeleteExpiredAsync(long nowMs, CancellationToken cancellationToken) =>
-        ExecuteAsync(DeleteExpiredSql, new { NowMs = nowMs }, cancellationToken);
+    public Task<IReadOnlyList<UiaSessionRecord>> DeleteExpiredAsync(long nowMs, CancellationToken cancellationToken) =>
+        database.InTransactionAsync<IReadOnlyList<UiaSessionRecord>>(async (connection, transaction) =>
+        {
+            var rows = await connection.QueryAsync<SessionRow>(
+                new CommandDefinition(DeleteExpiredSql, new { NowMs = nowMs }, transaction, cancellationToken: cancellationToken));
+            return rows.Select(row => row.ToRecord()).ToList();
+        }, cancellationToken);
 
     private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
         database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
@@ -89,5 +92,7 @@ public sealed class UiaSessionStore(IDatabase database) : IUiaSessionStore
         public string CompletedStages { get; init; } = "{}";
         public long CreatedTs { get; init; }
         public long ExpiresTs { get; init; }
+
+        public UiaSessionRecord ToRecord() => new(SessionId, RequestKey, UserId, Deserialize(CompletedStages), CreatedTs, ExpiresTs);
     }
 }

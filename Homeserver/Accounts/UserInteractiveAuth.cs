@@ -68,7 +68,12 @@ public sealed partial class UserInteractiveAuth(
     private async Task<UiaSessionRecord> StartSessionAsync(string requestKey, string? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await sessions.DeleteExpiredAsync(now, cancellationToken);
+        // Expired sessions go here rather than in a background job; a registration token they reserved is given back.
+        foreach (var expired in await sessions.DeleteExpiredAsync(now, cancellationToken))
+        {
+            if (expired.CompletedStages.TryGetValue(AuthTypes.RegistrationToken, out var token))
+                await registrationTokens.ReleaseAsync(token, cancellationToken);
+        }
         var session = new UiaSessionRecord(TokenGenerator.NewSessionId(), requestKey, userId, new Dictionary<string, string>(), now,
             now + (long)SessionLifetime.TotalMilliseconds);
         await sessions.CreateAsync(session, cancellationToken);

@@ -77,6 +77,24 @@ public class TokenRegistrationTests(TokenRegistrationFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_token_reserved_by_a_session_that_expired_unfinished_can_be_used_again()
+    {
+        var token = await CreateTokenAsync(usesAllowed: 1);
+        var challenge = await (await _client.PostJsonAsync($"{V3}/register", new JsonObject { ["username"] = NewName("slow"), ["password"] = "pw" })).ReadJsonObjectAsync();
+        // The token stage completes, but the request lacks a password: the registration does not finish.
+        var unfinished = await _client.PostJsonAsync($"{V3}/register", new JsonObject
+        {
+            ["username"] = NewName("slow"),
+            ["auth"] = new JsonObject { ["type"] = "m.login.registration_token", ["token"] = token, ["session"] = challenge.Str("session") },
+        });
+        await unfinished.ShouldBeMatrixErrorAsync(400, ErrorCodes.MissingParam);
+        (await IsValidAsync(token)).Should().BeFalse("its only use is pending");
+
+        fixture.Host.Time.Advance(TimeSpan.FromHours(2));
+        (await RegisterWithTokenAsync(NewName("later"), token)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task The_dummy_stage_is_not_offered_when_a_token_is_required()
     {
         var response = await _client.PostJsonAsync($"{R0}/register", new JsonObject

@@ -50,6 +50,9 @@ public abstract class RegistrationTokenStoreTests<TFixture>(TFixture fixture) : 
         (await store.TryReserveAsync(token, 0, CancellationToken.None)).Should().BeFalse("pending + completed reached uses_allowed");
 
         (await store.FindAsync(token, CancellationToken.None)).Should().Be(new RegistrationTokenRecord(token, 2, 1, 1, null));
+        (await store.ReleaseAsync(token, CancellationToken.None)).Should().BeTrue();
+        (await store.ReleaseAsync(token, CancellationToken.None)).Should().BeFalse("nothing is pending any more");
+        (await store.TryReserveAsync(token, 0, CancellationToken.None)).Should().BeTrue("the released use is free again");
         (await store.TryReserveAsync(NewToken(), 0, CancellationToken.None)).Should().BeFalse();
     }
 

@@ -44,7 +44,8 @@ public abstract class UiaSessionStoreTests<TFixture>(TFixture fixture) : IClassF
         await store.CreateAsync(expired, CancellationToken.None);
         await store.CreateAsync(live, CancellationToken.None);
 
-        (await store.DeleteExpiredAsync(5_000, CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+        (await store.DeleteExpiredAsync(5_000, CancellationToken.None)).Select(s => s.SessionId).Should().Contain(expired.SessionId)
+            .And.NotContain(live.SessionId);
 
         (await store.FindAsync(expired.SessionId, CancellationToken.None)).Should().BeNull();
         (await store.FindAsync(live.SessionId, CancellationToken.None)).Should().NotBeNull();
