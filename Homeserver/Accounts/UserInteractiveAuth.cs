@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Homeserver.Federation.Http;
 using Homeserver.Http;
-using Homeserver.Storage;
+using Homeserver.Http.RateLimiting;
 using Homeserver.Storage.Accounts;
 
 namespace Homeserver.Accounts;
@@ -15,7 +15,7 @@ namespace Homeserver.Accounts;
 /// on any homeserver process sharing it; each is bound to one request (method and path) and one user.
 /// </summary>
 public sealed partial class UserInteractiveAuth(
-    IUiaSessionStore sessions, AccountService accounts, IRegistrationTokenStore registrationTokens, TimeProvider time)
+    IUiaSessionStore sessions, AccountService accounts, IRegistrationTokenStore registrationTokens, RequestRateLimiter limiter, TimeProvider time)
 {
     /// <summary>How long a client has to finish the stages of one request.</summary>
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(1);
@@ -105,9 +105,11 @@ public sealed partial class UserInteractiveAuth(
                 var user = LoginIdentifier.ReadUser(auth);
                 var password = LoginIdentifier.ReadString(auth, "password") ?? throw MatrixException.MissingParam("password is required.");
                 var account = await accounts.CheckPasswordAsync(user, password, cancellationToken);
-                return account is not null && account.UserId == userId
-                    ? (account.UserId, null)
-                    : (null, MatrixException.Forbidden("Invalid password."));
+                if (account is not null && account.UserId == userId)
+                    return (account.UserId, null);
+                // Failures count against the same limit as failed logins, so a stolen access token cannot guess the password.
+                limiter.Acquire(RateLimitPolicies.LoginFailedAttempts, "user:" + userId);
+                return (null, MatrixException.Forbidden("Invalid password."));
             }
             case AuthTypes.RegistrationToken:
             {

@@ -53,6 +53,25 @@ public class AccountRateLimitTests
     }
 
     [Fact]
+    public async Task Wrong_passwords_in_user_interactive_auth_count_as_failed_attempts()
+    {
+        using var host = new CustomAccountsHost(config =>
+        {
+            config.EnableRegistration = true;
+            config.RcLogin.FailedAttempts = Burst(1);
+        });
+        var registered = await host.Client.RegisterAsync(NewName("uia"), "pw");
+        var token = registered.Str("access_token");
+        var body = new JsonObject { ["new_password"] = "x" };
+        var session = (await (await host.Client.PostJsonAsync($"{V3}/account/password", body, token)).ReadJsonObjectAsync()).Str("session");
+
+        body["auth"] = PasswordAuth(registered.Str("user_id"), "guess1", session);
+        ((int)(await host.Client.PostJsonAsync($"{V3}/account/password", body, token)).StatusCode).Should().Be(401);
+        body["auth"] = PasswordAuth(registered.Str("user_id"), "guess2", session);
+        await (await host.Client.PostJsonAsync($"{V3}/account/password", body, token)).ShouldBeMatrixErrorAsync(429, ErrorCodes.LimitExceeded);
+    }
+
+    [Fact]
     public async Task Registrations_from_one_address_beyond_the_burst_get_429()
     {
         using var host = new CustomAccountsHost(config =>
