@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRefreshTokenStore, RefreshTokenStore>();
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
+        services.AddSingleton<ILoginTokenStore, LoginTokenStore>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ namespace Homeserver.Accounts;
 public static class AuthTypes
 {
     public const string Password = "m.login.password";
+    public const string Token = "m.login.token";
     public const string Dummy = "m.login.dummy";
     public const string RegistrationToken = "m.login.registration_token";
 

@@ -15,6 +15,9 @@ public static class TokenGenerator
     /// <summary>A new refresh token, <c>syr_</c> and 32 random bytes.</summary>
     public static string NewRefreshToken() => "syr_" + RandomPart();
 
+    /// <summary>A new single-use login token (<c>m.login.token</c>), <c>syl_</c> and 32 random bytes.</summary>
+    public static string NewLoginToken() => "syl_" + RandomPart();
+
     /// <summary>An opaque session id for user-interactive authentication.</summary>
     public static string NewSessionId() => RandomPart();
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Homeserver.Accounts;
 using Homeserver.Federation.Http;
 using Homeserver.Http;
@@ -18,12 +19,16 @@ public static class LoginApi
             group.MapPost("/logout", LogoutAsync).RequireMatrixAuth();
             group.MapPost("/logout/all", LogoutAllAsync).RequireMatrixAuth();
         });
-        // Refresh tokens arrived with v1.3, after r0.
+        // Refresh tokens arrived with v1.3, after r0; login tokens with v1.7.
         routes.MapGroup(ClientApiRoutes.V3).MapPost("/refresh", RefreshAsync);
+        routes.MapGroup(ClientApiRoutes.V1).MapPost("/login/get_token", GetLoginTokenAsync)
+            .RequireMatrixAuth()
+            .RequireRateLimit(RateLimitPolicies.LoginAccount);
         return routes;
     }
 
-    private static LoginFlowsResponse LoginFlows() => new(LoginService.LoginTypes.Select(type => new LoginFlow(type)).ToList());
+    private static LoginFlowsResponse LoginFlows() =>
+        new(LoginService.LoginTypes.Select(type => new LoginFlow(type, type == AuthTypes.Token ? true : null)).ToList());
 
     private static async Task<SessionResponse> LoginAsync(HttpRequest request, LoginService login) =>
         await login.LoginAsync(await JsonBody.ReadObjectAsync(request), request.HttpContext.Connection.RemoteIpAddress?.ToString(),
@@ -42,6 +47,17 @@ public static class LoginApi
         return EmptyResponse.Instance;
     }
 
+    /// <summary>A single-use login token for another client, after the user proved its password (every time, as the spec demands).</summary>
+    private static async Task<LoginTokenResponse> GetLoginTokenAsync(HttpRequest request, RequestUser user, UserInteractiveAuth uia, LoginService login)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var body = await JsonBody.ReadObjectAsync(request);
+        var outcome = await uia.AuthenticateAsync(request, body, [[AuthTypes.Password]], user.UserId, cancellationToken);
+        var (token, expiresInMs) = await login.CreateLoginTokenAsync(user.UserId, cancellationToken);
+        await uia.FinishAsync(outcome, cancellationToken);
+        return new LoginTokenResponse(token, expiresInMs);
+    }
+
     private static async Task<RefreshResponse> RefreshAsync(HttpRequest request, DeviceSessions sessions)
     {
         var body = JsonBody.Bind<RefreshRequest>(await JsonBody.ReadObjectAsync(request));
@@ -49,7 +65,11 @@ public static class LoginApi
         return new RefreshResponse(issued.AccessToken, issued.RefreshToken!, issued.ExpiresInMs);
     }
 
-    public sealed record LoginFlow(string Type);
+    public sealed record LoginFlow(
+        string Type,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? GetLoginToken = null);
+
+    public sealed record LoginTokenResponse(string LoginToken, long ExpiresInMs);
 
     public sealed record LoginFlowsResponse(IReadOnlyList<LoginFlow> Flows);
 

@@ -1,4 +1,4 @@
--- Schema version 2 (PostgreSQL): accounts, devices, refresh tokens, user-interactive auth sessions and
+-- Schema version 2 (PostgreSQL): accounts, devices, refresh and login tokens, user-interactive auth sessions and
 -- registration tokens.
 
 CREATE TABLE users (
@@ -51,3 +51,13 @@ CREATE TABLE registration_tokens (
     completed    BIGINT  NOT NULL DEFAULT 0,
     expiry_time  BIGINT  -- milliseconds since the Unix epoch
 );
+
+-- Single-use m.login.token tokens (POST /login/get_token), kept only as SHA-256 hashes.
+CREATE TABLE login_tokens (
+    token_hash BYTEA   NOT NULL PRIMARY KEY,
+    user_id    TEXT    NOT NULL,
+    expires_ts BIGINT  NOT NULL,
+    created_ts BIGINT  NOT NULL
+);
+
+CREATE INDEX login_tokens_expiry ON login_tokens (expires_ts);

@@ -1,4 +1,4 @@
--- Schema version 2 (SQLite): accounts, devices, refresh tokens, user-interactive auth sessions and
+-- Schema version 2 (SQLite): accounts, devices, refresh and login tokens, user-interactive auth sessions and
 -- registration tokens.
 
 CREATE TABLE users (
@@ -51,3 +51,13 @@ CREATE TABLE registration_tokens (
     completed    INTEGER NOT NULL DEFAULT 0,
     expiry_time  INTEGER -- milliseconds since the Unix epoch
 ) WITHOUT ROWID;
+
+-- Single-use m.login.token tokens (POST /login/get_token), kept only as SHA-256 hashes.
+CREATE TABLE login_tokens (
+    token_hash BLOB    NOT NULL PRIMARY KEY,
+    user_id    TEXT    NOT NULL,
+    expires_ts INTEGER NOT NULL,
+    created_ts INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX login_tokens_expiry ON login_tokens (expires_ts);

@@ -23,7 +23,7 @@ public class LoginTests(OpenRegistrationFixture fixture) : IClassFixture<OpenReg
     public async Task Get_login_offers_password_login(string prefix)
     {
         var body = await (await _client.GetAsync($"{prefix}/login")).ReadJsonObjectAsync();
-        body["flows"]!.ToJsonString().Should().Be("""[{"type":"m.login.password"}]""");
+        body["flows"]!.ToJsonString().Should().Be("""[{"type":"m.login.password"},{"type":"m.login.token","get_login_token":true}]""");
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class LoginTests(OpenRegistrationFixture fixture) : IClassFixture<OpenReg
     [Fact]
     public async Task Unsupported_login_types_and_malformed_bodies_are_400()
     {
-        await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.token", ["token"] = "t" }))
+        await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.sso" }))
             .ShouldBeMatrixErrorAsync(400, ErrorCodes.Unknown);
         await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["password"] = "pw" })).ShouldBeMatrixErrorAsync(400, ErrorCodes.BadJson);
         await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.password", ["password"] = "pw" }))
@@ -157,6 +157,53 @@ public class LoginTests(OpenRegistrationFixture fixture) : IClassFixture<OpenReg
 
         var refresh = await _client.PostJsonAsync($"{V3}/refresh", new JsonObject { ["refresh_token"] = login.Str("refresh_token") });
         await refresh.ShouldBeMatrixErrorAsync(401, ErrorCodes.UnknownToken);
+    }
+
+    /// <summary>POST /login/get_token after the password stage; returns the login token.</summary>
+    private async Task<string> GetLoginTokenAsync(JsonObject session, string password)
+    {
+        const string path = "/_matrix/client/v1/login/get_token";
+        var challenge = await _client.PostJsonAsync(path, new JsonObject(), session.Str("access_token"));
+        ((int)challenge.StatusCode).Should().Be(401, "consent is asked every time");
+        var uiaSession = (await challenge.ReadJsonObjectAsync()).Str("session");
+        var response = await _client.PostJsonAsync(path,
+            new JsonObject { ["auth"] = PasswordAuth(session.Str("user_id"), password, uiaSession) }, session.Str("access_token"));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = await response.ReadJsonObjectAsync();
+        body["expires_in_ms"]!.GetValue<long>().Should().Be(120_000);
+        return body.Str("login_token");
+    }
+
+    [Fact]
+    public async Task A_login_token_logs_another_client_in_once()
+    {
+        var name = await NewUserAsync();
+        var first = await _client.LoginAsync(name, "pw");
+        var token = await GetLoginTokenAsync(first, "pw");
+
+        var second = await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.token", ["token"] = token, ["device_id"] = "QRDEVICE" });
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await second.ReadJsonObjectAsync();
+        body.Str("user_id").Should().Be(first.Str("user_id"));
+        body.Str("device_id").Should().Be("QRDEVICE");
+
+        var again = await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.token", ["token"] = token });
+        await again.ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
+        await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.token", ["token"] = "syl_never" }))
+            .ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
+        await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.token" })).ShouldBeMatrixErrorAsync(400, ErrorCodes.MissingParam);
+    }
+
+    [Fact]
+    public async Task A_login_token_expires_after_two_minutes()
+    {
+        var name = await NewUserAsync();
+        var token = await GetLoginTokenAsync(await _client.LoginAsync(name, "pw"), "pw");
+
+        fixture.Host.Time.Advance(TimeSpan.FromMinutes(2));
+
+        await (await _client.PostJsonAsync($"{V3}/login", new JsonObject { ["type"] = "m.login.token", ["token"] = token }))
+            .ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
     }
 
     [Fact]

@@ -81,3 +81,42 @@ public abstract class TokenStoreTests<TFixture>(TFixture fixture) : IClassFixtur
 public sealed class SqliteTokenStoreTests(SqliteBackendFixture fixture) : TokenStoreTests<SqliteBackendFixture>(fixture);
 
 public sealed class PostgresTokenStoreTests(PostgresBackendFixture fixture) : TokenStoreTests<PostgresBackendFixture>(fixture);
+
+/// <summary>Login tokens (m.login.token), on each backend.</summary>
+public abstract class LoginTokenStoreTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : BackendFixture
+{
+    private async Task<LoginTokenStore> StoreAsync() => new(await fixture.GetSharedDatabaseAsync(), TimeProvider.System);
+
+    [SkippableFact]
+    public async Task A_login_token_is_taken_once_and_only_before_it_expires()
+    {
+        var store = await StoreAsync();
+        var (live, expiring) = (RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
+        await store.AddAsync(live, "@alice:example.org", expiresTs: 10_000, CancellationToken.None);
+        await store.AddAsync(expiring, "@bob:example.org", expiresTs: 10_000, CancellationToken.None);
+
+        (await store.TakeAsync(live, nowMs: 9_999, CancellationToken.None)).Should().Be("@alice:example.org");
+        (await store.TakeAsync(live, nowMs: 9_999, CancellationToken.None)).Should().BeNull("a login token is single-use");
+        (await store.TakeAsync(expiring, nowMs: 10_000, CancellationToken.None)).Should().BeNull();
+        (await store.TakeAsync(expiring, nowMs: 0, CancellationToken.None)).Should().BeNull("taking an expired token deletes it");
+    }
+
+    [SkippableFact]
+    public async Task Expired_login_tokens_are_deleted()
+    {
+        var store = await StoreAsync();
+        var (old, fresh) = (RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32));
+        await store.AddAsync(old, "@carol:example.org", expiresTs: 5, CancellationToken.None);
+        await store.AddAsync(fresh, "@carol:example.org", expiresTs: long.MaxValue, CancellationToken.None);
+
+        (await store.DeleteExpiredAsync(5, CancellationToken.None)).Should().BeGreaterThanOrEqualTo(1);
+
+        (await store.TakeAsync(old, 0, CancellationToken.None)).Should().BeNull();
+        (await store.TakeAsync(fresh, 0, CancellationToken.None)).Should().Be("@carol:example.org");
+    }
+}
+
+public sealed class SqliteLoginTokenStoreTests(SqliteBackendFixture fixture) : LoginTokenStoreTests<SqliteBackendFixture>(fixture);
+
+public sealed class PostgresLoginTokenStoreTests(PostgresBackendFixture fixture) : LoginTokenStoreTests<PostgresBackendFixture>(fixture);
