@@ -20,7 +20,7 @@ public static class SharedSecretRegistrationApi
         return routes;
     }
 
-    private static async Task<Homeserver.Accounts.SessionResponse> RegisterAsync(
+    private static async Task<SessionResponse> RegisterAsync(
         HttpRequest request, SharedSecretRegistration registration, AccountService accounts, DeviceSessions sessions, HomeserverConfig config)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
@@ -31,10 +31,10 @@ public static class SharedSecretRegistrationApi
         var userId = await accounts.CheckAvailableAsync(body.Username, cancellationToken);
         await accounts.CreateAsync(userId, body.Password, isGuest: false, admin: body.Admin ?? false, cancellationToken);
         if (body.InhibitLogin == true)
-            return Homeserver.Accounts.SessionResponse.WithoutLogin(userId, config.ServerName);
+            return SessionResponse.WithoutLogin(userId, config.ServerName);
         var session = await sessions.StartAsync(userId, requestedDeviceId: null, initialDisplayName: null, refreshable: false, isGuest: false,
             request.HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
-        return Homeserver.Accounts.SessionResponse.From(session, config.ServerName);
+        return SessionResponse.From(session, config.ServerName);
     }
 
     public sealed record NonceResponse(string Nonce);
