@@ -17,6 +17,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAccessTokenStore, AccessTokenStore>();
+        services.AddSingleton<IUserStore, UserStore>();
+        services.AddSingleton<IDeviceStore, DeviceStore>();
+        services.AddSingleton<IRefreshTokenStore, RefreshTokenStore>();
+        services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
+        services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
+        services.AddSingleton<ILoginTokenStore, LoginTokenStore>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Homeserver.Accounts;
 using Homeserver.Cli;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
@@ -25,6 +26,7 @@ if (database is null) return 1;
 builder.Services.AddHomeserverStorage(database);
 builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
+builder.Services.AddAccounts();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -36,6 +38,7 @@ app.MapAccountDataApi();
 app.MapTagsApi();
 app.MapCapabilitiesApi();
 app.MapPushRulesApi();
+app.MapAccountsApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

@@ -20,6 +20,12 @@ public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvid
 
     private const string DeleteByHashSql = "DELETE FROM access_tokens WHERE token_hash = @TokenHash";
 
+    private const string DeleteByDeviceSql = "DELETE FROM access_tokens WHERE user_id = @UserId AND device_id = @DeviceId";
+
+    private const string DeleteByUserSql = "DELETE FROM access_tokens WHERE user_id = @UserId";
+
+    private const string DeleteByUserExceptDeviceSql = "DELETE FROM access_tokens WHERE user_id = @UserId AND device_id <> @KeepDeviceId";
+
     /// <summary>Length of a SHA-256 hash, the only form in which tokens are stored.</summary>
     public const int TokenHashLength = 32;
 
@@ -66,6 +72,15 @@ public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvid
             new CommandDefinition(DeleteByHashSql, new { TokenHash = tokenHash }, transaction, cancellationToken: cancellationToken)), cancellationToken);
         return deleted > 0;
     }
+
+    public Task<int> DeleteByDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken) =>
+        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
+            new CommandDefinition(DeleteByDeviceSql, new { UserId = userId, DeviceId = deviceId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
+    public Task<int> DeleteByUserAsync(string userId, string? keepDeviceId, CancellationToken cancellationToken) =>
+        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
+            new CommandDefinition(keepDeviceId is null ? DeleteByUserSql : DeleteByUserExceptDeviceSql,
+                new { UserId = userId, KeepDeviceId = keepDeviceId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
     private static void CheckHash(byte[] tokenHash)
     {

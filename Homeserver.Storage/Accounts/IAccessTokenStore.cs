@@ -11,4 +11,10 @@ public interface IAccessTokenStore
     Task AddAsync(byte[] tokenHash, AccessTokenRecord record, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every token of one device (logout, device deletion, device id reuse); returns how many.</summary>
+    Task<int> DeleteByDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every token of the user except those of <paramref name="keepDeviceId"/>, when given; returns how many.</summary>
+    Task<int> DeleteByUserAsync(string userId, string? keepDeviceId, CancellationToken cancellationToken);
 }

@@ -19,6 +19,8 @@ public static class CliCommands
                 return Task.FromResult(GenerateKeysCommand.Run(command, environment, stdout, stderr));
             case CommandKind.Debug:
                 return DebugCommands.Run(command.CommandArgs, stdin, stdout, stderr);
+            case CommandKind.RegisterUser:
+                return RegisterUserCommand.RunAsync(command.CommandArgs, environment, stdin, stdout, stderr);
             case CommandKind.Invalid:
                 stderr.WriteLine($"error: {command.Error}");
                 stderr.WriteLine("Run with --help for usage.");

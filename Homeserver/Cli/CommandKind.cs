@@ -7,6 +7,8 @@ public enum CommandKind
     GenerateConfig,
     GenerateKeys,
     Debug,
+    /// <summary>Create an account on a running server with the shared registration secret.</summary>
+    RegisterUser,
     Help,
     /// <summary>The arguments could not be understood; <see cref="CommandLine.Error"/> says why.</summary>
     Invalid,

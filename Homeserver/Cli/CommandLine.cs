@@ -27,6 +27,7 @@ public sealed record CommandLine(
         ["generate-config"] = CommandKind.GenerateConfig,
         ["generate-keys"] = CommandKind.GenerateKeys,
         ["debug"] = CommandKind.Debug,
+        ["register-user"] = CommandKind.RegisterUser,
         ["help"] = CommandKind.Help,
     };
 
@@ -41,6 +42,8 @@ public sealed record CommandLine(
             var arg = args[i];
             if (kind == CommandKind.Debug)
                 return Debug(config, dataDirectory, args.Skip(i).ToList());
+            if (kind == CommandKind.RegisterUser)
+                return RegisterUser(config, args.Skip(i).ToList());
             if (arg is "--help" or "-h")
             {
                 help = true;
@@ -87,6 +90,7 @@ public sealed record CommandLine(
         if (help || kind == CommandKind.Help) return new CommandLine(CommandKind.Help);
         var resolved = kind ?? CommandKind.Run;
         if (resolved == CommandKind.Debug) return Debug(config, dataDirectory, []);
+        if (resolved == CommandKind.RegisterUser) return RegisterUser(config, []);
         if (serverName is not null && resolved != CommandKind.GenerateConfig) return Invalid("--server-name applies to generate-config only");
         if (resolved == CommandKind.GenerateConfig && serverName is null) return Invalid("generate-config needs --server-name NAME");
         if (output is not null && resolved != CommandKind.GenerateKeys) return Invalid("--output applies to generate-keys only");
@@ -105,6 +109,13 @@ public sealed record CommandLine(
             if (config is not null) rest.Insert(1, $"--config={config}");
         }
         return new CommandLine(CommandKind.Debug, config, dataDirectory, CommandArgs: rest);
+    }
+
+    /// <summary>register-user parses its own options (see <c>RegisterUserCommand</c>); a <c>--config</c> given before it is passed on.</summary>
+    private static CommandLine RegisterUser(string? config, List<string> rest)
+    {
+        if (config is not null) rest.Insert(0, $"--config={config}");
+        return new CommandLine(CommandKind.RegisterUser, config, CommandArgs: rest);
     }
 
     private static CommandLine Invalid(string error) => new(CommandKind.Invalid, Error: error);

@@ -11,6 +11,9 @@ public static class Usage
           generate-config      Write a new config and signing key: --server-name NAME [--data-dir D]
           generate-keys        Write a new ed25519 signing key to --output FILE (- for standard output),
                                or to the config's signing_key_path when --output is not given.
+          register-user ...    Create an account on a running server with the shared registration
+                               secret: -u NAME [-p PASSWORD] [--admin] [--url URL]
+                               [--shared-secret SECRET | --config PATH].
           debug <command> ...  Debugging tools; 'debug help' lists them.
           help                 Show this text.
 

@@ -29,6 +29,9 @@ public static class ConfigValidator
         if (config.RegistrationSharedSecret is { Length: 0 })
             Error("registration_shared_secret", "must not be empty; remove the key to disable shared-secret registration");
         if (config.MaxUploadSize <= 0) Error("max_upload_size", "must be more than 0 bytes");
+        if (config.RefreshableAccessTokenLifetime <= TimeSpan.Zero)
+            Error("refreshable_access_token_lifetime", "must be longer than 0");
+        if (config.BcryptRounds is < 4 or > 31) Error("bcrypt_rounds", "must be between 4 and 31");
         ValidateRateLimit("rc_message", config.RcMessage, Error);
         ValidateRateLimit("rc_registration", config.RcRegistration, Error);
         ValidateRateLimit("rc_login.address", config.RcLogin.Address, Error);

@@ -28,6 +28,15 @@ public sealed class HomeserverConfig
     [SecretOption]
     public string? RegistrationSharedSecret { get; set; }
 
+    /// <summary>Let clients register guest accounts (<c>POST /register?kind=guest</c>).</summary>
+    public bool AllowGuestAccess { get; set; }
+
+    /// <summary>Lifetime of access tokens issued to clients that accept refresh tokens.</summary>
+    public TimeSpan RefreshableAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>bcrypt work factor for new password hashes (4 to 31).</summary>
+    public int BcryptRounds { get; set; } = 12;
+
     /// <summary>Largest accepted media upload in bytes; YAML accepts size notation (<c>50M</c>).</summary>
     [ByteSize]
     public long MaxUploadSize { get; set; } = 50L * 1024 * 1024;

@@ -30,6 +30,13 @@ internal sealed class MatrixErrorMiddleware(RequestDelegate next, ILogger<Matrix
         {
             error = e;
         }
+        catch (UiaChallengeException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.StatusCode = UiaChallengeException.StatusCode;
+            await context.Response.WriteAsJsonAsync(e.Body, context.RequestAborted);
+            return;
+        }
         catch (BadHttpRequestException e)
         {
             HttpLog.BadRequest(logger, context.Request.Method, context.Request.Path, e.Message);

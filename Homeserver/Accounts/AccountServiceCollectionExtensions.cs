@@ -1,0 +1,20 @@
+namespace Homeserver.Accounts;
+
+public static class AccountServiceCollectionExtensions
+{
+    /// <summary>Registers the account services: passwords, devices and tokens, user-interactive auth, registration, login.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<LocalUsers>();
+        services.AddSingleton<DeviceSessions>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<UserInteractiveAuth>();
+        services.AddSingleton<RegistrationService>();
+        services.AddSingleton<LoginService>();
+        services.AddSingleton<RegistrationNonces>();
+        services.AddSingleton<SharedSecretRegistration>();
+        services.AddSingleton<AdminApi.ServerAdmins>();
+        return services;
+    }
+}
