@@ -2,12 +2,13 @@ using System.Security.Cryptography;
 using Homeserver.Federation.Http;
 using Homeserver.Storage;
 using Homeserver.Storage.Accounts;
+using Homeserver.Storage.UserData;
 
 namespace Homeserver.Accounts;
 
 /// <summary>Local accounts: creation, password checks and changes, deactivation.</summary>
 public sealed class AccountService(
-    IUserStore users, PasswordHasher hasher, LocalUsers localUsers, DeviceSessions sessions, TimeProvider time, ILogger<AccountService> logger)
+    IUserStore users, IProfileStore profiles, PasswordHasher hasher, LocalUsers localUsers, DeviceSessions sessions, TimeProvider time, ILogger<AccountService> logger)
 {
     /// <summary>
     /// The user id a registration with <paramref name="username"/> would create, checked for grammar (400
@@ -40,7 +41,21 @@ public sealed class AccountService(
         {
             throw UserInUse();
         }
+        await CreateProfileAsync(userId, cancellationToken);
         AccountLog.Registered(logger, userId, isGuest, admin);
+    }
+
+    /// <summary>A new user's profile, with the localpart as display name (as Synapse does); kept if one exists already.</summary>
+    private async Task CreateProfileAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await profiles.CreateAsync(userId, userId[1..userId.IndexOf(':')], cancellationToken);
+        }
+        catch (StorageConflictException)
+        {
+            // A profile left by an earlier account of this id (profiles outlive deactivation).
+        }
     }
 
     /// <summary>Creates an account with a generated numeric localpart (guests, and registrations without a username).</summary>

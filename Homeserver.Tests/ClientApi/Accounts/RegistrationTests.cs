@@ -13,6 +13,19 @@ public class RegistrationTests(OpenRegistrationFixture fixture) : IClassFixture<
     private readonly HttpClient _client = fixture.Client;
 
     [Fact]
+    public async Task A_new_account_has_a_profile_named_after_its_localpart()
+    {
+        var name = NewName("profile");
+        var registered = await _client.RegisterAsync(name, "secret pass");
+
+        var response = await _client.SendAsync(TestHost.Request(HttpMethod.Get, $"{V3}/profile/{registered.Str("user_id")}",
+            registered.Str("access_token")));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.ReadJsonObjectAsync()).Str("displayname").Should().Be(name);
+    }
+
+    [Fact]
     public async Task Matrix_js_sdk_flow_first_gets_401_with_session_and_flows_then_registers_with_dummy()
     {
         var name = NewName("js");
