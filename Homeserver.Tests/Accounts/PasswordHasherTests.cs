@@ -32,4 +32,13 @@ public class PasswordHasherTests
         _hasher.Verify("anything", "not a bcrypt hash").Should().BeFalse();
         _hasher.Verify("anything", "").Should().BeFalse();
     }
+
+    [Fact]
+    public void Passwords_are_compared_in_NFKC_form_as_Synapse_hashes_them()
+    {
+        var hash = _hasher.Hash("\uFB01sh"); // the "fi" ligature
+        _hasher.Verify("fish", hash).Should().BeTrue();
+        _hasher.Verify("\uFF46ish", hash).Should().BeTrue("a full-width f is an f in NFKC");
+        _hasher.Verify("fisH", hash).Should().BeFalse();
+    }
 }

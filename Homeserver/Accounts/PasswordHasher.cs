@@ -3,10 +3,8 @@ using Homeserver.Configuration;
 namespace Homeserver.Accounts;
 
 /// <summary>
-/// bcrypt password hashes (<c>$2b$</c>, as Synapse writes them), so hashes imported from a Synapse database
-/// keep working. Synapse NFKC-normalises passwords first; this build runs with invariant globalization, which
-/// cannot normalise, so an imported password whose NFKC form differs (ligatures, full-width letters) will not
-/// match. ASCII and already-normalised passwords, nearly all, are unaffected.
+/// bcrypt password hashes (<c>$2b$</c>, as Synapse writes them) of the NFKC-normalised password, as Synapse
+/// hashes them, so hashes imported from a Synapse database keep working.
 /// </summary>
 public sealed class PasswordHasher(HomeserverConfig config)
 {
@@ -17,24 +15,37 @@ public sealed class PasswordHasher(HomeserverConfig config)
     private readonly Lazy<string> _dummyHash = new(() => BCrypt.Net.BCrypt.HashPassword("dummy password", config.BcryptRounds));
 
     public string Hash(string password) =>
-        BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(config.BcryptRounds, 'b'));
+        BCrypt.Net.BCrypt.HashPassword(Normalize(password), BCrypt.Net.BCrypt.GenerateSalt(config.BcryptRounds, 'b'));
 
     /// <summary>Whether <paramref name="password"/> matches <paramref name="hash"/>; a null or malformed hash matches nothing.</summary>
     public bool Verify(string password, string? hash)
     {
         if (hash is null)
         {
-            BCrypt.Net.BCrypt.Verify(password, _dummyHash.Value);
+            BCrypt.Net.BCrypt.Verify(Normalize(password), _dummyHash.Value);
             return false;
         }
         try
         {
             // BCrypt.Verify compares the hashes in constant time.
-            return BCrypt.Net.BCrypt.Verify(password, hash);
+            return BCrypt.Net.BCrypt.Verify(Normalize(password), hash);
         }
         catch (Exception e) when (e is BCrypt.Net.SaltParseException or ArgumentException)
         {
             return false;
+        }
+    }
+
+    /// <summary>NFKC, as Synapse applies before hashing; a string with lone surrogates is left as it is.</summary>
+    private static string Normalize(string password)
+    {
+        try
+        {
+            return password.Normalize(System.Text.NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            return password;
         }
     }
 }
