@@ -238,7 +238,7 @@ public abstract class RoomEventStoreTests<TFixture>(TFixture fixture) : IClassFi
 
         var chain = await store.GetAuthChainAsync([events[^1].EventId], None);
         chain.Should().HaveCount(length - 1);
-        chain.Should().BeEquivalentTo(events.Take(length - 1).Select(e => e.EventId));
+        chain.SetEquals(events.Take(length - 1).Select(e => e.EventId)).Should().BeTrue();
         (await store.GetAuthChainAsync([events[10].EventId, events[5].EventId], None)).Should().HaveCount(10);
     }
 
