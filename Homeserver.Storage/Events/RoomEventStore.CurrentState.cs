@@ -40,7 +40,7 @@ public sealed partial class RoomEventStore
             return;
 
         var keyNids = await InternStateKeysAsync(connection, transaction, changes.Select(c => c.Key), cancellationToken);
-        var eventNids = await InternEventIdsAsync(connection, transaction, changes.Select(c => c.EventId).OfType<string>(), cancellationToken);
+        var eventNids = await InternEventIdsAsync(connection, transaction, changes.Select(c => c.EventId).OfType<string>(), work, cancellationToken);
         var removed = changes.Where(c => c.EventId is null).Select(c => (keyNids[c.Key], (long?)null)).ToList();
         var set = changes.Where(c => c.EventId is not null).Select(c => (keyNids[c.Key], (long?)eventNids[c.EventId!])).ToList();
         if (removed.Count > 0)

@@ -6,14 +6,10 @@ namespace Homeserver.Storage.Events;
 
 public sealed partial class RoomEventStore
 {
-    private const string SelectRoomExistsSql = "SELECT COUNT(*) FROM rooms WHERE room_id = @RoomId";
-
     private const string InsertRoomSql = """
         INSERT INTO rooms (room_id, room_version, creator_user_id, create_event_id)
         VALUES (@RoomId, @RoomVersion, @CreatorUserId, @CreateEventId)
         """;
-
-    private const string DeleteForwardExtremitiesSql = "DELETE FROM room_forward_extremities WHERE room_id = @RoomId";
 
     private const string InsertClientTransactionSql = """
         INSERT INTO client_transactions (user_id, device_id, txn_id, event_nid) VALUES (@UserId, @DeviceId, @TransactionId, @EventNid)
@@ -72,8 +68,10 @@ public sealed partial class RoomEventStore
             var fresh = events.Where(e => !stored.ContainsKey(e.EventId)).DistinctBy(e => e.EventId).ToList();
             if (fresh.Count == 0)
                 return;
-            var nids = await InternEventIdsAsync(connection, transaction, fresh.SelectMany(ReferencedIds), cancellationToken);
-            await InsertEdgesAsync(connection, transaction, fresh, nids, cancellationToken);
+            var nids = await InternEventIdsAsync(connection, transaction, fresh.SelectMany(ReferencedIds), null, cancellationToken);
+            var (prevEdges, authEdges) = Edges(fresh, nids);
+            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertEdges,
+                new { PrevEdges = prevEdges, AuthEdges = authEdges }, transaction, cancellationToken: cancellationToken));
             await InsertEventRowsAsync(connection, transaction, fresh.Select(e => ToRow(e, nids, null, null, null, outlier: true)), cancellationToken);
         }, cancellationToken);
     }
@@ -82,28 +80,38 @@ public sealed partial class RoomEventStore
         DbConnection connection, DbTransaction transaction, RoomEventBatch batch, PersistWork work, CancellationToken cancellationToken)
     {
         var roomId = batch.RoomId;
-        if (_sql.LockRoom is { } lockRoom)
-            await connection.ExecuteAsync(new CommandDefinition(lockRoom, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken));
+
+        // One round trip: the room lock (PostgreSQL), then, read under it, whether the room exists,
+        // its forward extremities, and which of the batch's events and their prev events are stored.
+        var lookedUp = batch.Events.SelectMany(e => e.PrevEvents.Append(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
+        long roomExists;
+        List<string> extremities;
+        Dictionary<string, StoredEventRow> stored;
+        await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(
+            _sql.OpenBatch, new { RoomId = roomId, Ids = JsonRows.Encode(lookedUp) }, transaction, cancellationToken: cancellationToken)))
+        {
+            if (_sql.LockRoom is not null)
+                await reads.ReadAsync();
+            roomExists = await reads.ReadSingleAsync<long>();
+            extremities = [.. await reads.ReadAsync<string>()];
+            stored = (await reads.ReadAsync<StoredEventRow>()).ToDictionary(r => r.EventId, StringComparer.Ordinal);
+        }
 
         if (batch.NewRoom is { } newRoom)
         {
-            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                SelectRoomExistsSql, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken));
-            if (exists > 0)
+            if (roomExists > 0)
                 throw new StorageConflictException($"Room {roomId} already exists.");
             await connection.ExecuteAsync(new CommandDefinition(InsertRoomSql,
                 new { RoomId = roomId, newRoom.RoomVersion, newRoom.CreatorUserId, newRoom.CreateEventId }, transaction, cancellationToken: cancellationToken));
         }
 
-        var extremities = await ReadForwardExtremitiesAsync(connection, transaction, roomId, cancellationToken);
         if (!new HashSet<string>(extremities, StringComparer.Ordinal).SetEquals(batch.ExpectedForwardExtremities))
             throw new RoomChangedException(roomId);
 
         // Events already stored are skipped (idempotent re-persist); they keep their stream ordering.
-        var stored = await SelectStoredEventsAsync(connection, transaction, batch.Events.Select(e => e.EventId), cancellationToken);
         var fresh = batch.Events.Where(e => !stored.ContainsKey(e.EventId)).DistinctBy(e => e.EventId).ToList();
         var nids = await InternEventIdsAsync(connection, transaction,
-            fresh.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities), cancellationToken);
+            fresh.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities), work, cancellationToken);
 
         // State snapshots, in order: an event's before-state is usually its prev event's after-state.
         var groups = new Dictionary<string, (long Before, long After)>(StringComparer.Ordinal);
@@ -117,7 +125,6 @@ public sealed partial class RoomEventStore
             groups[e.EventId] = (before.Group, after.Group);
         }
 
-        await InsertEdgesAsync(connection, transaction, fresh, nids, cancellationToken);
         foreach (var e in fresh.Where(e => e.ClientTransaction is not null))
         {
             var key = e.ClientTransaction!;
@@ -125,10 +132,15 @@ public sealed partial class RoomEventStore
                 new { key.UserId, key.DeviceId, key.TransactionId, EventNid = nids[e.EventId] }, transaction, cancellationToken: cancellationToken));
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(DeleteForwardExtremitiesSql, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(_sql.InsertForwardExtremities,
-            new { RoomId = roomId, Nids = JsonRows.Encode(batch.NewForwardExtremities.Select(id => (nids[id], (long?)null))) },
-            transaction, cancellationToken: cancellationToken));
+        // One round trip: the edges and the new forward extremities.
+        var (prevEdges, authEdges) = Edges(fresh, nids);
+        await connection.ExecuteAsync(new CommandDefinition(_sql.InsertEdgesAndReplaceExtremities, new
+        {
+            RoomId = roomId,
+            PrevEdges = prevEdges,
+            AuthEdges = authEdges,
+            Nids = JsonRows.Encode(batch.NewForwardExtremities.Select(id => (nids[id], (long?)null))),
+        }, transaction, cancellationToken: cancellationToken));
 
         if (batch.NewCurrentState is { } newState)
         {
@@ -172,44 +184,32 @@ public sealed partial class RoomEventStore
         return rows.ToDictionary(r => r.EventId, StringComparer.Ordinal);
     }
 
-    /// <summary>The 64-bit ids of the given event ids, interning the unknown ones (sorted, so concurrent writers lock in one order).</summary>
+    /// <summary>
+    /// The 64-bit ids of the given event ids, interning the unknown ones in one round trip (sorted,
+    /// so concurrent writers take the unique-index locks in one order). Ids already resolved in this
+    /// batch are not asked again.
+    /// </summary>
     private async Task<Dictionary<string, long>> InternEventIdsAsync(
-        DbConnection connection, DbTransaction transaction, IEnumerable<string> eventIds, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, IEnumerable<string> eventIds, PersistWork? work, CancellationToken cancellationToken)
     {
-        var ids = eventIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var nids = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (ids.Count == 0)
-            return nids;
-        await ReadInto(ids);
-        var missing = ids.Where(id => !nids.ContainsKey(id)).ToList();
+        var known = work?.EventNids ?? new Dictionary<string, long>(StringComparer.Ordinal);
+        var ids = eventIds.Distinct(StringComparer.Ordinal).ToList();
+        var missing = ids.Where(id => !known.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                _sql.InsertEventNids, new { Ids = JsonRows.Encode(missing) }, transaction, cancellationToken: cancellationToken));
-            await ReadInto(missing);
-        }
-
-        return nids;
-
-        async Task ReadInto(List<string> wanted)
-        {
             var rows = await connection.QueryAsync<NidRow>(new CommandDefinition(
-                _sql.SelectEventNids, new { Ids = JsonRows.Encode(wanted) }, transaction, cancellationToken: cancellationToken));
+                _sql.InternEventNids, new { Ids = JsonRows.Encode(missing) }, transaction, cancellationToken: cancellationToken));
             foreach (var row in rows)
-                nids[row.A] = row.B;
+                known[row.A] = row.B;
         }
+
+        return ids.ToDictionary(id => id, id => known[id], StringComparer.Ordinal);
     }
 
-    private async Task InsertEdgesAsync(
-        DbConnection connection, DbTransaction transaction, List<EventToPersist> events, Dictionary<string, long> nids, CancellationToken cancellationToken)
-    {
-        var prev = events.SelectMany(e => e.PrevEvents.Select(p => (nids[e.EventId], (long?)nids[p]))).ToList();
-        var auth = events.SelectMany(e => e.AuthEvents.Select(a => (nids[e.EventId], (long?)nids[a]))).ToList();
-        if (prev.Count > 0)
-            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertPrevEdges, new { Edges = JsonRows.Encode(prev) }, transaction, cancellationToken: cancellationToken));
-        if (auth.Count > 0)
-            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertAuthEdges, new { Edges = JsonRows.Encode(auth) }, transaction, cancellationToken: cancellationToken));
-    }
+    /// <summary>The prev and auth edges of the events as JSON parameters.</summary>
+    private static (string Prev, string Auth) Edges(List<EventToPersist> events, Dictionary<string, long> nids) => (
+        JsonRows.Encode(events.SelectMany(e => e.PrevEvents.Select(p => (nids[e.EventId], (long?)nids[p])))),
+        JsonRows.Encode(events.SelectMany(e => e.AuthEvents.Select(a => (nids[e.EventId], (long?)nids[a])))));
 
     private static async Task InsertEventRowsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<EventInsertRow> rows, CancellationToken cancellationToken)
@@ -272,6 +272,9 @@ public sealed partial class RoomEventStore
         public Dictionary<string, StateSnapshot> AfterSnapshots { get; } = new(StringComparer.Ordinal);
 
         public CachedCurrentState? CurrentState { get; set; }
+
+        /// <summary>Event ids interned or looked up in this transaction.</summary>
+        public Dictionary<string, long> EventNids { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class StoredEventRow

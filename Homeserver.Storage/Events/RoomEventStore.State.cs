@@ -47,12 +47,9 @@ public sealed partial class RoomEventStore
                 outside.Add(prev);
         }
 
-        if (outside.Count > 0)
-        {
-            var prevRows = await SelectStoredEventsAsync(connection, transaction, outside, cancellationToken);
-            foreach (var group in prevRows.Values.Select(r => r.StateAfterGroup).OfType<long>().Distinct())
-                candidates.Add(await LoadSnapshotAsync(connection, transaction, group, work, cancellationToken));
-        }
+        // The batch's opening read looked up every prev event; unknown ones offer no state.
+        foreach (var group in outside.Select(id => storedInBatch.GetValueOrDefault(id)?.StateAfterGroup).OfType<long>().Distinct())
+            candidates.Add(await LoadSnapshotAsync(connection, transaction, group, work, cancellationToken));
 
         StateSnapshot? closest = null;
         var fewestChanges = int.MaxValue;
@@ -109,7 +106,7 @@ public sealed partial class RoomEventStore
         if (entries.Count > 0)
         {
             var keyNids = await InternStateKeysAsync(connection, transaction, entries.Select(x => x.Key), cancellationToken);
-            var eventNids = await InternEventIdsAsync(connection, transaction, entries.Select(x => x.EventId).OfType<string>(), cancellationToken);
+            var eventNids = await InternEventIdsAsync(connection, transaction, entries.Select(x => x.EventId).OfType<string>(), work, cancellationToken);
             var rows = entries.Select(x => (keyNids[x.Key], x.EventId is null ? (long?)null : eventNids[x.EventId]));
             await connection.ExecuteAsync(new CommandDefinition(_sql.InsertStateGroupEntries,
                 new { Group = group, Entries = JsonRows.Encode(rows) }, transaction, cancellationToken: cancellationToken));

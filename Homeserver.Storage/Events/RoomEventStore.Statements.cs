@@ -11,9 +11,9 @@ public sealed partial class RoomEventStore
         /// PostgreSQL: a transaction-scoped advisory lock on a 64-bit hash of the room id, shared by
         /// every process on the database. SQLite needs none: the write transaction is the single writer.
         /// </summary>
-        public string? LockRoom { get; } = dialect.Backend == DatabaseBackend.Postgres
-            ? "SELECT pg_advisory_xact_lock(hashtextextended(@RoomId, 0))"
-            : null;
+        public string? LockRoom { get; } = dialect.Backend == DatabaseBackend.Postgres ? LockRoomSql : null;
+
+        private const string LockRoomSql = "SELECT pg_advisory_xact_lock(hashtextextended(@RoomId, 0))";
 
         public string SelectEventsByIds { get; } = $"""
             SELECT {EventColumns}
@@ -48,14 +48,14 @@ public sealed partial class RoomEventStore
             JOIN event_nids n ON n.event_nid = c.event_nid
             """;
 
-        public string SelectEventNids { get; } = $"""
-            SELECT event_id AS A, event_nid AS B FROM event_nids WHERE event_id IN ({rows.Texts("Ids")})
-            """;
-
-        /// <summary>WHERE true: SQLite needs it to parse ON CONFLICT after INSERT ... SELECT.</summary>
-        public string InsertEventNids { get; } = $"""
+        /// <summary>
+        /// Interns and reads back in one command. WHERE true: SQLite needs it to parse ON CONFLICT
+        /// after INSERT ... SELECT. Ids present already burn no row, only (PostgreSQL) a sequence value.
+        /// </summary>
+        public string InternEventNids { get; } = $"""
             INSERT INTO event_nids (event_id) SELECT v FROM ({rows.Texts("Ids")}) AS x WHERE true ORDER BY v
-            ON CONFLICT (event_id) DO NOTHING
+            ON CONFLICT (event_id) DO NOTHING;
+            SELECT event_id AS A, event_nid AS B FROM event_nids WHERE event_id IN ({rows.Texts("Ids")});
             """;
 
         public string SelectStateKeyNids { get; } = $"""
@@ -68,19 +68,30 @@ public sealed partial class RoomEventStore
             ON CONFLICT (type, state_key) DO NOTHING
             """;
 
-        public string InsertPrevEdges { get; } = $"""
-            INSERT INTO event_prev_edges (event_nid, prev_event_nid) SELECT a, b FROM ({rows.NumberPairs("Edges")}) AS x WHERE true
-            ON CONFLICT (event_nid, prev_event_nid) DO NOTHING
+        public string InsertEdges { get; } = $"""
+            INSERT INTO event_prev_edges (event_nid, prev_event_nid) SELECT a, b FROM ({rows.NumberPairs("PrevEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, prev_event_nid) DO NOTHING;
+            INSERT INTO event_auth_edges (event_nid, auth_event_nid) SELECT a, b FROM ({rows.NumberPairs("AuthEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, auth_event_nid) DO NOTHING;
             """;
 
-        public string InsertAuthEdges { get; } = $"""
-            INSERT INTO event_auth_edges (event_nid, auth_event_nid) SELECT a, b FROM ({rows.NumberPairs("Edges")}) AS x WHERE true
-            ON CONFLICT (event_nid, auth_event_nid) DO NOTHING
-            """;
-
-        public string InsertForwardExtremities { get; } = $"""
+        public string InsertEdgesAndReplaceExtremities { get; } = $"""
+            INSERT INTO event_prev_edges (event_nid, prev_event_nid) SELECT a, b FROM ({rows.NumberPairs("PrevEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, prev_event_nid) DO NOTHING;
+            INSERT INTO event_auth_edges (event_nid, auth_event_nid) SELECT a, b FROM ({rows.NumberPairs("AuthEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, auth_event_nid) DO NOTHING;
+            DELETE FROM room_forward_extremities WHERE room_id = @RoomId;
             INSERT INTO room_forward_extremities (room_id, event_nid) SELECT @RoomId, a FROM ({rows.NumberPairs("Nids")}) AS x WHERE true
-            ON CONFLICT (room_id, event_nid) DO NOTHING
+            ON CONFLICT (room_id, event_nid) DO NOTHING;
+            """;
+
+        /// <summary>The reads that open a batch, after the room lock: room exists, forward extremities, stored events.</summary>
+        public string OpenBatch { get; } = (dialect.Backend == DatabaseBackend.Postgres ? LockRoomSql + ";\n" : "") + $"""
+            SELECT COUNT(*) FROM rooms WHERE room_id = @RoomId;
+            {SelectForwardExtremitiesSql};
+            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership
+            FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
+            WHERE n.event_id IN ({rows.Texts("Ids")});
             """;
 
         public string InsertStateGroupEntries { get; } = $"""
