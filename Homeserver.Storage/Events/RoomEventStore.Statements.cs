@@ -18,18 +18,18 @@ public sealed partial class RoomEventStore
         public string SelectEventsByIds { get; } = $"""
             SELECT {EventColumns}
             FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
-            WHERE n.event_id IN ({rows.Texts("Ids")})
+            WHERE {rows.In("n.event_id", "Ids")}
             """;
 
         public string SelectStoredEventIds { get; } = $"""
             SELECT n.event_id FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
-            WHERE n.event_id IN ({rows.Texts("Ids")})
+            WHERE {rows.In("n.event_id", "Ids")}
             """;
 
         public string SelectStoredEvents { get; } = $"""
             SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership
             FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
-            WHERE n.event_id IN ({rows.Texts("Ids")})
+            WHERE {rows.In("n.event_id", "Ids")}
             """;
 
         /// <summary>Every stored event reachable through auth edges; UNION (not UNION ALL) visits each event once.</summary>
@@ -37,7 +37,7 @@ public sealed partial class RoomEventStore
             WITH RECURSIVE chain (event_nid) AS (
                 SELECT a.auth_event_nid
                 FROM event_nids n JOIN event_auth_edges a ON a.event_nid = n.event_nid
-                WHERE n.event_id IN ({rows.Texts("Ids")})
+                WHERE {rows.In("n.event_id", "Ids")}
                 UNION
                 SELECT a.auth_event_nid
                 FROM chain c JOIN event_auth_edges a ON a.event_nid = c.event_nid
@@ -55,12 +55,13 @@ public sealed partial class RoomEventStore
         public string InternEventNids { get; } = $"""
             INSERT INTO event_nids (event_id) SELECT v FROM ({rows.Texts("Ids")}) AS x WHERE true ORDER BY v
             ON CONFLICT (event_id) DO NOTHING;
-            SELECT event_id AS A, event_nid AS B FROM event_nids WHERE event_id IN ({rows.Texts("Ids")});
+            SELECT event_id AS A, event_nid AS B FROM event_nids WHERE {rows.In("event_id", "Ids")};
             """;
 
         public string SelectStateKeyNids { get; } = $"""
             SELECT k.type AS Type, k.state_key AS StateKey, k.state_key_nid AS Nid
             FROM state_keys k JOIN ({rows.TextPairs("Keys")}) AS x ON k.type = x.a AND k.state_key = x.b
+            WHERE {rows.PairsIndexFilter("k.type", "k.state_key", "Keys")}
             """;
 
         public string InsertStateKeyNids { get; } = $"""
@@ -91,7 +92,7 @@ public sealed partial class RoomEventStore
             {SelectForwardExtremitiesSql};
             SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership
             FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
-            WHERE n.event_id IN ({rows.Texts("Ids")});
+            WHERE {rows.In("n.event_id", "Ids")};
             """;
 
         public string InsertStateGroupEntries { get; } = $"""
@@ -104,7 +105,7 @@ public sealed partial class RoomEventStore
             """;
 
         public string DeleteCurrentState { get; } = $"""
-            DELETE FROM current_state WHERE room_id = @RoomId AND state_key_nid IN (SELECT a FROM ({rows.NumberPairs("Entries")}) AS x)
+            DELETE FROM current_state WHERE room_id = @RoomId AND {rows.InFirstNumbers("state_key_nid", "Entries")}
             """;
     }
 }
