@@ -20,7 +20,10 @@ public sealed partial class RoomEventStore
         UPDATE stream_positions SET position = position + @Count WHERE stream = 'events' RETURNING position
         """;
 
-    /// <summary>ON CONFLICT: outliers may be written by several tasks at once; the first one wins.</summary>
+    /// <summary>
+    /// ON CONFLICT: outliers may be written by several tasks at once (the first one wins), and an
+    /// outlier that later arrives in the room's timeline takes its place there (de-outliering).
+    /// </summary>
     private const string InsertEventSql = """
         INSERT INTO events (event_nid, room_id, type, state_key, sender, depth, origin_server_ts, stream_ordering,
                             is_outlier, rejection_reason, is_soft_failed, redacts, membership,
@@ -28,7 +31,11 @@ public sealed partial class RoomEventStore
         VALUES (@EventNid, @RoomId, @Type, @StateKey, @Sender, @Depth, @OriginServerTs, @StreamOrdering,
                 @IsOutlier, @RejectionReason, @IsSoftFailed, @Redacts, @Membership,
                 @StateBeforeGroup, @StateAfterGroup, @Json)
-        ON CONFLICT (event_nid) DO NOTHING
+        ON CONFLICT (event_nid) DO UPDATE SET
+            stream_ordering = excluded.stream_ordering, is_outlier = excluded.is_outlier,
+            rejection_reason = excluded.rejection_reason, is_soft_failed = excluded.is_soft_failed,
+            state_before_group = excluded.state_before_group, state_after_group = excluded.state_after_group
+        WHERE events.is_outlier AND NOT excluded.is_outlier
         """;
 
     public async Task<IReadOnlyList<PersistedEvent>> PersistAsync(RoomEventBatch batch, CancellationToken cancellationToken)
@@ -108,8 +115,11 @@ public sealed partial class RoomEventStore
         if (!new HashSet<string>(extremities, StringComparer.Ordinal).SetEquals(batch.ExpectedForwardExtremities))
             throw new RoomChangedException(roomId);
 
-        // Events already stored are skipped (idempotent re-persist); they keep their stream ordering.
-        var fresh = batch.Events.Where(e => !stored.ContainsKey(e.EventId)).DistinctBy(e => e.EventId).ToList();
+        // Events already stored are skipped (idempotent re-persist) and keep their stream ordering,
+        // except outliers now placed in the timeline, which are written again as timeline events.
+        var fresh = batch.Events
+            .Where(e => !stored.TryGetValue(e.EventId, out var row) || (row.IsOutlier && !e.IsOutlier))
+            .DistinctBy(e => e.EventId).ToList();
         var nids = await InternEventIdsAsync(connection, transaction,
             fresh.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities), work, cancellationToken);
 
@@ -283,6 +293,7 @@ public sealed partial class RoomEventStore
         public long? StreamOrdering { get; init; }
         public long? StateAfterGroup { get; init; }
         public string? Membership { get; init; }
+        public bool IsOutlier { get; init; }
     }
 
     private sealed class NidRow

@@ -27,7 +27,7 @@ public sealed partial class RoomEventStore
             """;
 
         public string SelectStoredEvents { get; } = $"""
-            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership
+            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership, e.is_outlier AS IsOutlier
             FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
             WHERE {rows.In("n.event_id", "Ids")}
             """;
@@ -90,7 +90,7 @@ public sealed partial class RoomEventStore
         public string OpenBatch { get; } = (dialect.Backend == DatabaseBackend.Postgres ? LockRoomSql + ";\n" : "") + $"""
             SELECT COUNT(*) FROM rooms WHERE room_id = @RoomId;
             {SelectForwardExtremitiesSql};
-            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership
+            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership, e.is_outlier AS IsOutlier
             FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
             WHERE {rows.In("n.event_id", "Ids")};
             """;

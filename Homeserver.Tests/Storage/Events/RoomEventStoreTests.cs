@@ -69,6 +69,30 @@ public abstract class RoomEventStoreTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [SkippableFact]
+    public async Task An_outlier_that_arrives_in_the_timeline_takes_its_place_there()
+    {
+        var store = await StoreAsync();
+        var room = new TestRoom();
+        await store.PersistAsync(room.Create(), None);
+        var name = room.Next("m.room.name", "");
+        await store.PersistOutliersAsync([name with { IsOutlier = true, StateBefore = null }], None);
+
+        var persisted = await store.PersistAsync(room.Batch([name]), None);
+
+        persisted[0].StreamOrdering.Should().NotBeNull();
+        var stored = (await store.GetEventAsync(name.EventId, None))!;
+        stored.IsOutlier.Should().BeFalse();
+        stored.StreamOrdering.Should().Be(persisted[0].StreamOrdering);
+        (await store.GetStateBeforeAsync(name.EventId, None)).ShouldMatch(name.StateBefore!);
+        (await store.GetStateAfterAsync(name.EventId, None))![("m.room.name", "")].Should().Be(name.EventId);
+        (await store.GetCurrentStateEventIdAsync(room.RoomId, "m.room.name", "", None)).Should().Be(name.EventId);
+
+        // Written as an outlier again later, it stays in the timeline.
+        await store.PersistOutliersAsync([name with { IsOutlier = true, StateBefore = null }], None);
+        (await store.GetEventAsync(name.EventId, None))!.StreamOrdering.Should().Be(persisted[0].StreamOrdering);
+    }
+
+    [SkippableFact]
     public async Task Rejected_and_soft_failed_flags_are_stored_and_rejected_events_never_enter_state()
     {
         var store = await StoreAsync();
