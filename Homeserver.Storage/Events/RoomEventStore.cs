@@ -133,6 +133,11 @@ public sealed partial class RoomEventStore : IRoomEventStore
         return await ReadForwardExtremitiesAsync(connection, null, roomId, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Only stored events are returned: an auth edge to an event we do not hold is known by id
+    /// but leads nowhere (<see cref="GetMissingEventIdsAsync"/> finds such ids).
+    /// </remarks>
     public async Task<IReadOnlySet<string>> GetAuthChainAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
     {
         var ids = CheckIds(eventIds);
