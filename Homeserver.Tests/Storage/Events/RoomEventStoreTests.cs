@@ -2,6 +2,7 @@ using Dapper;
 using Homeserver.Storage;
 using Homeserver.Storage.Database;
 using Homeserver.Storage.Events;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Tests.Storage.Events;
 
@@ -264,6 +265,18 @@ public abstract class RoomEventStoreTests<TFixture>(TFixture fixture) : IClassFi
         chain.Should().HaveCount(length - 1);
         chain.SetEquals(events.Take(length - 1).Select(e => e.EventId)).Should().BeTrue();
         (await store.GetAuthChainAsync([events[10].EventId, events[5].EventId], None)).Should().HaveCount(10);
+    }
+
+    [SkippableFact]
+    public async Task The_storage_services_provide_the_event_store()
+    {
+        var database = await fixture.GetSharedDatabaseAsync();
+        await using var services = new ServiceCollection().AddHomeserverStorage(database).BuildServiceProvider();
+
+        var store = services.GetRequiredService<IRoomEventStore>();
+
+        store.Should().BeOfType<RoomEventStore>().And.BeSameAs(services.GetRequiredService<IRoomEventStore>());
+        (await store.GetMaxStreamOrderingAsync(None)).Should().BeGreaterThanOrEqualTo(0);
     }
 
     [SkippableFact]
