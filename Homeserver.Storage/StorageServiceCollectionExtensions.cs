@@ -1,5 +1,6 @@
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Database;
+using Homeserver.Storage.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<ILoginTokenStore, LoginTokenStore>();
+        services.AddSingleton<IRoomEventStore, RoomEventStore>();
         return services;
     }
 }

@@ -1,0 +1,111 @@
+using Homeserver.Storage.Database;
+
+namespace Homeserver.Storage.Events;
+
+public sealed partial class RoomEventStore
+{
+    /// <summary>The statements that take a JSON list parameter, built once for the backend.</summary>
+    private sealed class Statements(JsonRows rows, SqlDialect dialect)
+    {
+        /// <summary>
+        /// PostgreSQL: a transaction-scoped advisory lock on a 64-bit hash of the room id, shared by
+        /// every process on the database. SQLite needs none: the write transaction is the single writer.
+        /// </summary>
+        public string? LockRoom { get; } = dialect.Backend == DatabaseBackend.Postgres ? LockRoomSql : null;
+
+        private const string LockRoomSql = "SELECT pg_advisory_xact_lock(hashtextextended(@RoomId, 0))";
+
+        public string SelectEventsByIds { get; } = $"""
+            SELECT {EventColumns}
+            FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
+            WHERE {rows.In("n.event_id", "Ids")}
+            """;
+
+        public string SelectStoredEventIds { get; } = $"""
+            SELECT n.event_id FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
+            WHERE {rows.In("n.event_id", "Ids")}
+            """;
+
+        public string SelectStoredEvents { get; } = $"""
+            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership, e.is_outlier AS IsOutlier
+            FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
+            WHERE {rows.In("n.event_id", "Ids")}
+            """;
+
+        /// <summary>Every stored event reachable through auth edges; UNION (not UNION ALL) visits each event once.</summary>
+        public string SelectAuthChain { get; } = $"""
+            WITH RECURSIVE chain (event_nid) AS (
+                SELECT a.auth_event_nid
+                FROM event_nids n JOIN event_auth_edges a ON a.event_nid = n.event_nid
+                WHERE {rows.In("n.event_id", "Ids")}
+                UNION
+                SELECT a.auth_event_nid
+                FROM chain c JOIN event_auth_edges a ON a.event_nid = c.event_nid
+            )
+            SELECT n.event_id
+            FROM chain c
+            JOIN events e ON e.event_nid = c.event_nid
+            JOIN event_nids n ON n.event_nid = c.event_nid
+            """;
+
+        /// <summary>
+        /// Interns and reads back in one command. WHERE true: SQLite needs it to parse ON CONFLICT
+        /// after INSERT ... SELECT. Ids present already burn no row, only (PostgreSQL) a sequence value.
+        /// </summary>
+        public string InternEventNids { get; } = $"""
+            INSERT INTO event_nids (event_id) SELECT v FROM ({rows.Texts("Ids")}) AS x WHERE true ORDER BY v
+            ON CONFLICT (event_id) DO NOTHING;
+            SELECT event_id AS A, event_nid AS B FROM event_nids WHERE {rows.In("event_id", "Ids")};
+            """;
+
+        public string SelectStateKeyNids { get; } = $"""
+            SELECT k.type AS Type, k.state_key AS StateKey, k.state_key_nid AS Nid
+            FROM state_keys k JOIN ({rows.TextPairs("Keys")}) AS x ON k.type = x.a AND k.state_key = x.b
+            WHERE {rows.PairsIndexFilter("k.type", "k.state_key", "Keys")}
+            """;
+
+        public string InsertStateKeyNids { get; } = $"""
+            INSERT INTO state_keys (type, state_key) SELECT a, b FROM ({rows.TextPairs("Keys")}) AS x WHERE true ORDER BY a, b
+            ON CONFLICT (type, state_key) DO NOTHING
+            """;
+
+        public string InsertEdges { get; } = $"""
+            INSERT INTO event_prev_edges (event_nid, prev_event_nid) SELECT a, b FROM ({rows.NumberPairs("PrevEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, prev_event_nid) DO NOTHING;
+            INSERT INTO event_auth_edges (event_nid, auth_event_nid) SELECT a, b FROM ({rows.NumberPairs("AuthEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, auth_event_nid) DO NOTHING;
+            """;
+
+        public string InsertEdgesAndReplaceExtremities { get; } = $"""
+            INSERT INTO event_prev_edges (event_nid, prev_event_nid) SELECT a, b FROM ({rows.NumberPairs("PrevEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, prev_event_nid) DO NOTHING;
+            INSERT INTO event_auth_edges (event_nid, auth_event_nid) SELECT a, b FROM ({rows.NumberPairs("AuthEdges")}) AS x WHERE true
+            ON CONFLICT (event_nid, auth_event_nid) DO NOTHING;
+            DELETE FROM room_forward_extremities WHERE room_id = @RoomId;
+            INSERT INTO room_forward_extremities (room_id, event_nid) SELECT @RoomId, a FROM ({rows.NumberPairs("Nids")}) AS x WHERE true
+            ON CONFLICT (room_id, event_nid) DO NOTHING;
+            """;
+
+        /// <summary>The reads that open a batch, after the room lock: room exists, forward extremities, stored events.</summary>
+        public string OpenBatch { get; } = (dialect.Backend == DatabaseBackend.Postgres ? LockRoomSql + ";\n" : "") + $"""
+            SELECT COUNT(*) FROM rooms WHERE room_id = @RoomId;
+            {SelectForwardExtremitiesSql};
+            SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership, e.is_outlier AS IsOutlier
+            FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
+            WHERE {rows.In("n.event_id", "Ids")};
+            """;
+
+        public string InsertStateGroupEntries { get; } = $"""
+            INSERT INTO state_group_entries (state_group, state_key_nid, event_nid) SELECT @Group, a, b FROM ({rows.NumberPairs("Entries")}) AS x
+            """;
+
+        public string UpsertCurrentState { get; } = $"""
+            INSERT INTO current_state (room_id, state_key_nid, event_nid) SELECT @RoomId, a, b FROM ({rows.NumberPairs("Entries")}) AS x WHERE true
+            ON CONFLICT (room_id, state_key_nid) DO UPDATE SET event_nid = excluded.event_nid
+            """;
+
+        public string DeleteCurrentState { get; } = $"""
+            DELETE FROM current_state WHERE room_id = @RoomId AND {rows.InFirstNumbers("state_key_nid", "Entries")}
+            """;
+    }
+}
