@@ -1,5 +1,6 @@
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Database;
+using Homeserver.Storage.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,6 +18,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(database);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IAccessTokenStore, AccessTokenStore>();
+        services.AddSingleton<IRoomEventStore, RoomEventStore>();
         return services;
     }
 }

@@ -1,0 +1,295 @@
+using System.Data.Common;
+using Dapper;
+using Homeserver.Storage.Database;
+
+namespace Homeserver.Storage.Events;
+
+public sealed partial class RoomEventStore
+{
+    private const string SelectRoomExistsSql = "SELECT COUNT(*) FROM rooms WHERE room_id = @RoomId";
+
+    private const string InsertRoomSql = """
+        INSERT INTO rooms (room_id, room_version, creator_user_id, create_event_id)
+        VALUES (@RoomId, @RoomVersion, @CreatorUserId, @CreateEventId)
+        """;
+
+    private const string DeleteForwardExtremitiesSql = "DELETE FROM room_forward_extremities WHERE room_id = @RoomId";
+
+    private const string InsertClientTransactionSql = """
+        INSERT INTO client_transactions (user_id, device_id, txn_id, event_nid) VALUES (@UserId, @DeviceId, @TransactionId, @EventNid)
+        """;
+
+    /// <summary>Takes the next positions of the events stream; the row stays locked until commit.</summary>
+    private const string AdvanceEventStreamSql = """
+        UPDATE stream_positions SET position = position + @Count WHERE stream = 'events' RETURNING position
+        """;
+
+    /// <summary>ON CONFLICT: outliers may be written by several tasks at once; the first one wins.</summary>
+    private const string InsertEventSql = """
+        INSERT INTO events (event_nid, room_id, type, state_key, sender, depth, origin_server_ts, stream_ordering,
+                            is_outlier, rejection_reason, is_soft_failed, redacts, membership,
+                            state_before_group, state_after_group, json)
+        VALUES (@EventNid, @RoomId, @Type, @StateKey, @Sender, @Depth, @OriginServerTs, @StreamOrdering,
+                @IsOutlier, @RejectionReason, @IsSoftFailed, @Redacts, @Membership,
+                @StateBeforeGroup, @StateAfterGroup, @Json)
+        ON CONFLICT (event_nid) DO NOTHING
+        """;
+
+    public async Task<IReadOnlyList<PersistedEvent>> PersistAsync(RoomEventBatch batch, CancellationToken cancellationToken)
+    {
+        CheckBatch(batch);
+        var work = new PersistWork(batch.RoomId);
+        IReadOnlyList<PersistedEvent> persisted;
+        try
+        {
+            persisted = await _database.InTransactionAsync(
+                (connection, transaction) => PersistInTransactionAsync(connection, transaction, batch, work, cancellationToken),
+                cancellationToken);
+        }
+        catch (DbException e) when (_database.Dialect.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"The batch for room {batch.RoomId} collides with stored data (a client transaction id already used?).", e);
+        }
+
+        // Only committed snapshots enter the caches: SQLite may reuse the ids of rolled-back rows.
+        foreach (var snapshot in work.Snapshots.Values)
+            _snapshots.Set(snapshot.Group, snapshot);
+        if (work.CurrentState is { } current)
+            _currentStates.Set(batch.RoomId, current);
+        return persisted;
+    }
+
+    public async Task PersistOutliersAsync(IReadOnlyList<EventToPersist> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+            CheckEvent(e, e?.RoomId ?? "", requireStateBefore: false);
+        if (events.Count == 0)
+            return;
+        await _database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var stored = await SelectStoredEventsAsync(connection, transaction, events.Select(e => e.EventId), cancellationToken);
+            var fresh = events.Where(e => !stored.ContainsKey(e.EventId)).DistinctBy(e => e.EventId).ToList();
+            if (fresh.Count == 0)
+                return;
+            var nids = await InternEventIdsAsync(connection, transaction, fresh.SelectMany(ReferencedIds), cancellationToken);
+            await InsertEdgesAsync(connection, transaction, fresh, nids, cancellationToken);
+            await InsertEventRowsAsync(connection, transaction, fresh.Select(e => ToRow(e, nids, null, null, null, outlier: true)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<PersistedEvent>> PersistInTransactionAsync(
+        DbConnection connection, DbTransaction transaction, RoomEventBatch batch, PersistWork work, CancellationToken cancellationToken)
+    {
+        var roomId = batch.RoomId;
+        if (_sql.LockRoom is { } lockRoom)
+            await connection.ExecuteAsync(new CommandDefinition(lockRoom, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken));
+
+        if (batch.NewRoom is { } newRoom)
+        {
+            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                SelectRoomExistsSql, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken));
+            if (exists > 0)
+                throw new StorageConflictException($"Room {roomId} already exists.");
+            await connection.ExecuteAsync(new CommandDefinition(InsertRoomSql,
+                new { RoomId = roomId, newRoom.RoomVersion, newRoom.CreatorUserId, newRoom.CreateEventId }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var extremities = await ReadForwardExtremitiesAsync(connection, transaction, roomId, cancellationToken);
+        if (!new HashSet<string>(extremities, StringComparer.Ordinal).SetEquals(batch.ExpectedForwardExtremities))
+            throw new RoomChangedException(roomId);
+
+        // Events already stored are skipped (idempotent re-persist); they keep their stream ordering.
+        var stored = await SelectStoredEventsAsync(connection, transaction, batch.Events.Select(e => e.EventId), cancellationToken);
+        var fresh = batch.Events.Where(e => !stored.ContainsKey(e.EventId)).DistinctBy(e => e.EventId).ToList();
+        var nids = await InternEventIdsAsync(connection, transaction,
+            fresh.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities), cancellationToken);
+
+        // State snapshots, in order: an event's before-state is usually its prev event's after-state.
+        var groups = new Dictionary<string, (long Before, long After)>(StringComparer.Ordinal);
+        foreach (var e in fresh.Where(e => !e.IsOutlier))
+        {
+            var before = await FindOrCreateSnapshotAsync(connection, transaction, e, stored, work, cancellationToken);
+            var after = e.StateKey is not null && e.RejectionReason is null
+                ? await DeriveSnapshotAsync(connection, transaction, before, (e.Type, e.StateKey), e.EventId, work, cancellationToken)
+                : before;
+            work.AfterSnapshots[e.EventId] = after;
+            groups[e.EventId] = (before.Group, after.Group);
+        }
+
+        await InsertEdgesAsync(connection, transaction, fresh, nids, cancellationToken);
+        foreach (var e in fresh.Where(e => e.ClientTransaction is not null))
+        {
+            var key = e.ClientTransaction!;
+            await connection.ExecuteAsync(new CommandDefinition(InsertClientTransactionSql,
+                new { key.UserId, key.DeviceId, key.TransactionId, EventNid = nids[e.EventId] }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(DeleteForwardExtremitiesSql, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(_sql.InsertForwardExtremities,
+            new { RoomId = roomId, Nids = JsonRows.Encode(batch.NewForwardExtremities.Select(id => (nids[id], (long?)null))) },
+            transaction, cancellationToken: cancellationToken));
+
+        if (batch.NewCurrentState is { } newState)
+        {
+            var memberships = fresh.Where(e => e.Membership is not null).ToDictionary(e => e.EventId, e => e.Membership!, StringComparer.Ordinal);
+            await ApplyCurrentStateAsync(connection, transaction, roomId, newState, memberships, work, cancellationToken);
+        }
+
+        // Last: the stream counter row stays locked until commit, so keep this section short.
+        var timeline = fresh.Count(e => !e.IsOutlier);
+        var next = 0L;
+        if (timeline > 0)
+        {
+            var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                AdvanceEventStreamSql, new { Count = timeline }, transaction, cancellationToken: cancellationToken));
+            next = last - timeline + 1;
+        }
+
+        var orderings = new Dictionary<string, long?>(StringComparer.Ordinal);
+        var rows = new List<EventInsertRow>(fresh.Count);
+        foreach (var e in fresh)
+        {
+            long? ordering = e.IsOutlier ? null : next++;
+            orderings[e.EventId] = ordering;
+            var (before, after) = e.IsOutlier ? ((long?)null, (long?)null) : groups[e.EventId];
+            rows.Add(ToRow(e, nids, ordering, before, after, e.IsOutlier));
+        }
+
+        await InsertEventRowsAsync(connection, transaction, rows, cancellationToken);
+        return [.. batch.Events.Select(e => new PersistedEvent(e.EventId,
+            orderings.TryGetValue(e.EventId, out var ordering) ? ordering : stored[e.EventId].StreamOrdering))];
+    }
+
+    private async Task<Dictionary<string, StoredEventRow>> SelectStoredEventsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<string> eventIds, CancellationToken cancellationToken)
+    {
+        var ids = eventIds.Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+            return new Dictionary<string, StoredEventRow>(StringComparer.Ordinal);
+        var rows = await connection.QueryAsync<StoredEventRow>(new CommandDefinition(
+            _sql.SelectStoredEvents, new { Ids = JsonRows.Encode(ids) }, transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.EventId, StringComparer.Ordinal);
+    }
+
+    /// <summary>The 64-bit ids of the given event ids, interning the unknown ones (sorted, so concurrent writers lock in one order).</summary>
+    private async Task<Dictionary<string, long>> InternEventIdsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<string> eventIds, CancellationToken cancellationToken)
+    {
+        var ids = eventIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var nids = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+            return nids;
+        await ReadInto(ids);
+        var missing = ids.Where(id => !nids.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                _sql.InsertEventNids, new { Ids = JsonRows.Encode(missing) }, transaction, cancellationToken: cancellationToken));
+            await ReadInto(missing);
+        }
+
+        return nids;
+
+        async Task ReadInto(List<string> wanted)
+        {
+            var rows = await connection.QueryAsync<NidRow>(new CommandDefinition(
+                _sql.SelectEventNids, new { Ids = JsonRows.Encode(wanted) }, transaction, cancellationToken: cancellationToken));
+            foreach (var row in rows)
+                nids[row.A] = row.B;
+        }
+    }
+
+    private async Task InsertEdgesAsync(
+        DbConnection connection, DbTransaction transaction, List<EventToPersist> events, Dictionary<string, long> nids, CancellationToken cancellationToken)
+    {
+        var prev = events.SelectMany(e => e.PrevEvents.Select(p => (nids[e.EventId], (long?)nids[p]))).ToList();
+        var auth = events.SelectMany(e => e.AuthEvents.Select(a => (nids[e.EventId], (long?)nids[a]))).ToList();
+        if (prev.Count > 0)
+            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertPrevEdges, new { Edges = JsonRows.Encode(prev) }, transaction, cancellationToken: cancellationToken));
+        if (auth.Count > 0)
+            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertAuthEdges, new { Edges = JsonRows.Encode(auth) }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static async Task InsertEventRowsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<EventInsertRow> rows, CancellationToken cancellationToken)
+    {
+        // Dapper runs the statement once per row; a batch holds few events, and each carries its JSON.
+        await connection.ExecuteAsync(new CommandDefinition(InsertEventSql, rows, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static IEnumerable<string> ReferencedIds(EventToPersist e) => e.PrevEvents.Concat(e.AuthEvents).Append(e.EventId);
+
+    private static EventInsertRow ToRow(EventToPersist e, Dictionary<string, long> nids, long? streamOrdering, long? before, long? after, bool outlier) => new(
+        nids[e.EventId], e.RoomId, e.Type, e.StateKey, e.Sender, e.Depth, e.OriginServerTs, streamOrdering,
+        outlier, e.RejectionReason, e.IsSoftFailed, e.Redacts, e.Membership, before, after, e.Json);
+
+    private static void CheckBatch(RoomEventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentException.ThrowIfNullOrEmpty(batch.RoomId, nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch.Events, nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch.ExpectedForwardExtremities, nameof(batch));
+        ArgumentNullException.ThrowIfNull(batch.NewForwardExtremities, nameof(batch));
+        if (batch.Events.Count == 0)
+            throw new ArgumentException("A batch holds at least one event.", nameof(batch));
+        foreach (var e in batch.Events)
+            CheckEvent(e, batch.RoomId, requireStateBefore: !(e?.IsOutlier ?? true));
+        CheckIds(batch.ExpectedForwardExtremities);
+        CheckIds(batch.NewForwardExtremities);
+        if (batch.NewCurrentState is { } state && state.Any(entry => entry.Key.Type is null || entry.Key.StateKey is null || string.IsNullOrEmpty(entry.Value)))
+            throw new ArgumentException("The new current state has a null key or an empty event id.", nameof(batch));
+        if (batch.NewRoom is { } room
+            && (string.IsNullOrEmpty(room.RoomVersion) || string.IsNullOrEmpty(room.CreatorUserId) || string.IsNullOrEmpty(room.CreateEventId)))
+            throw new ArgumentException("A new room needs its version, creator and create event id.", nameof(batch));
+    }
+
+    private static void CheckEvent(EventToPersist? e, string roomId, bool requireStateBefore)
+    {
+        if (e is null)
+            throw new ArgumentException("A batch must not contain null events.");
+        if (string.IsNullOrEmpty(e.EventId) || string.IsNullOrEmpty(e.RoomId) || string.IsNullOrEmpty(e.Type) || string.IsNullOrEmpty(e.Sender))
+            throw new ArgumentException($"Event '{e.EventId}' lacks its id, room, type or sender.");
+        if (!string.Equals(e.RoomId, roomId, StringComparison.Ordinal))
+            throw new ArgumentException($"Event {e.EventId} belongs to room {e.RoomId}, not {roomId}.");
+        if (e.Json is null || e.PrevEvents is null || e.AuthEvents is null)
+            throw new ArgumentException($"Event {e.EventId} lacks its JSON or its edges.");
+        CheckIds(e.PrevEvents);
+        CheckIds(e.AuthEvents);
+        if (requireStateBefore && e.StateBefore is null)
+            throw new ArgumentException($"Event {e.EventId} is not an outlier, so it needs the state before it.");
+    }
+
+    /// <summary>What a batch wrote that the caches may keep once it commits.</summary>
+    private sealed class PersistWork(string roomId)
+    {
+        public string RoomId { get; } = roomId;
+
+        /// <summary>Snapshots written by this batch, by group.</summary>
+        public Dictionary<long, StateSnapshot> Snapshots { get; } = [];
+
+        /// <summary>The after-state snapshot of each event of this batch.</summary>
+        public Dictionary<string, StateSnapshot> AfterSnapshots { get; } = new(StringComparer.Ordinal);
+
+        public CachedCurrentState? CurrentState { get; set; }
+    }
+
+    private sealed class StoredEventRow
+    {
+        public string EventId { get; init; } = "";
+        public long? StreamOrdering { get; init; }
+        public long? StateAfterGroup { get; init; }
+        public string? Membership { get; init; }
+    }
+
+    private sealed class NidRow
+    {
+        public string A { get; init; } = "";
+        public long B { get; init; }
+    }
+
+    private sealed record EventInsertRow(
+        long EventNid, string RoomId, string Type, string? StateKey, string Sender, long Depth, long OriginServerTs, long? StreamOrdering,
+        bool IsOutlier, string? RejectionReason, bool IsSoftFailed, string? Redacts, string? Membership,
+        long? StateBeforeGroup, long? StateAfterGroup, byte[] Json);
+}
