@@ -6,6 +6,7 @@ using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Federation.StateResolution;
 using Homeserver.Storage.Events;
+using Homeserver.Tests.Storage;
 using static Homeserver.Tests.Rooms.PipelineHarness;
 
 namespace Homeserver.Tests.Rooms;
@@ -404,3 +405,14 @@ public sealed class InMemoryRoomEventPipelineTests : RoomEventPipelineTests
 {
     private protected override Task<IRoomEventStore> CreateStoreAsync() => Task.FromResult<IRoomEventStore>(new InMemoryRoomEventStore());
 }
+
+/// <summary>The pipeline tests on a real backend; the tests of a class share one migrated database (rooms are new in each test).</summary>
+public abstract class DatabaseRoomEventPipelineTests<TFixture>(TFixture fixture) : RoomEventPipelineTests, IClassFixture<TFixture>
+    where TFixture : BackendFixture
+{
+    private protected override async Task<IRoomEventStore> CreateStoreAsync() => new RoomEventStore(await fixture.GetSharedDatabaseAsync());
+}
+
+public sealed class SqliteRoomEventPipelineTests(SqliteBackendFixture fixture) : DatabaseRoomEventPipelineTests<SqliteBackendFixture>(fixture);
+
+public sealed class PostgresRoomEventPipelineTests(PostgresBackendFixture fixture) : DatabaseRoomEventPipelineTests<PostgresBackendFixture>(fixture);
