@@ -56,7 +56,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
             {
                 var newRoom = head.NewCreateEvent is { } create ? new NewRoom(create.RoomVersion.Id, CreatorOf(create), create.EventId) : null;
                 var roomBatch = new RoomEventBatch(roomId, toPersist.Select(p => p.ToPersist!).ToList(), head.StoredExtremities,
-                    head.Extremities, head.CurrentStateChanged ? StateMaps.ToStorage(head.CurrentState) : null, newRoom);
+                    head.Extremities, head.CurrentStateChanged ? head.ToStorage(head.CurrentState) : null, newRoom);
                 try
                 {
                     persisted = await store.PersistAsync(roomBatch, ct).ConfigureAwait(false);
@@ -233,19 +233,13 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
         IReadOnlyDictionary<TypeStateKey, string> stateBefore = new Dictionary<TypeStateKey, string>();
         if (!isCreate)
         {
-            var prevStates = new List<IReadOnlyDictionary<TypeStateKey, string>>();
-            var missing = new List<string>();
-            foreach (var prev in pdu.PrevEvents.Distinct(StringComparer.Ordinal))
-            {
-                if (await head.GetStateAfterAsync(prev, ct).ConfigureAwait(false) is { } after) prevStates.Add(after);
-                else missing.Add(prev);
-            }
-            if (missing.Count > 0)
+            var (state, missing) = await StateBeforeAsync(head, pdu, ct).ConfigureAwait(false);
+            if (state is null)
             {
                 plan.Result = RoomEventResult.Missing(pdu.EventId, "prev events not known here (or only as outliers): " + string.Join(", ", missing));
                 return;
             }
-            stateBefore = prevStates.Count == 1 ? prevStates[0] : await head.ResolveAsync(prevStates, ct).ConfigureAwait(false);
+            stateBefore = state;
         }
         if (verdict.Allowed)
             verdict = EventAuthorizer.Default.Check(version, pdu,
@@ -272,7 +266,8 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
         if (rejected)
         {
             plan.Failure = verdict;
-            if (isLocal)
+            // A refused create event makes no room, so there is nothing to store it in.
+            if (isLocal || isCreate)
             {
                 plan.Result = RoomEventResult.Rejected(pdu.EventId, verdict.Rule, verdict.Reason);
                 return;
@@ -282,8 +277,27 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
         plan.ToPersist = new EventToPersist(pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs,
             Json.CanonicalJson.Encode(pdu.Json), pdu.PrevEvents, pdu.AuthEvents, pdu.Redacts, IsOutlier: false,
             RejectionReason: rejected ? $"{verdict.Rule}: {verdict.Reason}" : null, IsSoftFailed: softFailed,
-            StateBefore: StateMaps.ToStorage(stateBefore), Membership: MembershipOf(pdu), ClientTransaction: plan.Work.Transaction);
+            StateBefore: head.ToStorage(stateBefore), Membership: MembershipOf(pdu), ClientTransaction: plan.Work.Transaction);
         await head.ApplyAsync(pdu, stateBefore, rejected, softFailed, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The state before an event: resolved over the states after its prev events (null, with the ids, when some are unknown).</summary>
+    private static async Task<(IReadOnlyDictionary<TypeStateKey, string>? State, List<string> Missing)> StateBeforeAsync(RoomHead head, Pdu pdu,
+        CancellationToken ct)
+    {
+        // On top of all forward extremities (every local event, most received ones) the state
+        // before is the current state: that is how the current state is defined.
+        if (pdu.PrevEvents.ToHashSet(StringComparer.Ordinal).SetEquals(head.Extremities)) return (head.CurrentState, []);
+
+        var prevStates = new List<IReadOnlyDictionary<TypeStateKey, string>>();
+        var missing = new List<string>();
+        foreach (var prev in pdu.PrevEvents.Distinct(StringComparer.Ordinal))
+        {
+            if (await head.GetStateAfterAsync(prev, ct).ConfigureAwait(false) is { } after) prevStates.Add(after);
+            else missing.Add(prev);
+        }
+        if (missing.Count > 0) return (null, missing);
+        return (prevStates.Count == 1 ? prevStates[0] : await head.ResolveAsync(prevStates, ct).ConfigureAwait(false), missing);
     }
 
     private static string? MembershipOf(Pdu pdu) =>

@@ -59,7 +59,8 @@ public sealed class RoomEventPipeline
 
     /// <summary>
     /// Builds, checks and stores an event a local user sends. With a client transaction key, a
-    /// repeated request answers with the event the first one produced.
+    /// repeated request answers with the event the first one produced. Cancelling stops the wait,
+    /// not the write: a queued event may still be stored (a retry with the same key finds it).
     /// </summary>
     public async Task<RoomEventResult> SendAsync(LocalEventDraft draft, ClientTransactionKey? transaction, CancellationToken cancellationToken)
     {
@@ -116,6 +117,12 @@ public sealed class RoomEventPipeline
                 return RoomEventResult.Dropped(pdu.EventId, "signature check failed: " + reason);
             case PduIntegrityVerdict.MustBeRedacted:
                 pdu = Pdu.FromJson(Redaction.Redact(pdu.Json, version), version, pdu.EventId);
+                break;
+            case PduIntegrityVerdict.Intact when pdu.Json.ContainsKey("unsigned"):
+                // unsigned is the sender's unsigned say-so; our own is computed when serving the event.
+                var json = pdu.Json.DeepClone().AsObject();
+                json.Remove("unsigned");
+                pdu = Pdu.FromJson(json, version, pdu.EventId);
                 break;
         }
         return await EnqueueAsync(RoomWork.ForEvent(pdu, isLocal: false), cancellationToken).ConfigureAwait(false);

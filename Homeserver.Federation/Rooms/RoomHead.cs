@@ -17,6 +17,7 @@ internal sealed class RoomHead
     private readonly StoredPduLoader _loader;
     private readonly Dictionary<string, StoredPdu> _batchEvents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyDictionary<TypeStateKey, string>> _afterStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<IReadOnlyDictionary<TypeStateKey, string>, StateMap> _storageForms = new(ReferenceEqualityComparer.Instance);
 
     private RoomHead(IRoomEventStore store, StoredPduLoader loader, string roomId, RoomRecord? room,
         IReadOnlyList<string> extremities, Dictionary<TypeStateKey, string> currentState)
@@ -141,6 +142,20 @@ internal sealed class RoomHead
 
         return StateResolver.Resolve(Version!, stateSets, id => events.GetValueOrDefault(id)?.Pdu, EventAuthorizer.Default.Check,
             id => events.GetValueOrDefault(id)?.IsRejected ?? false);
+    }
+
+    /// <summary>
+    /// A state in storage's form. Events that change no state share one state object (a run of
+    /// messages has one state before), so each object is converted once.
+    /// </summary>
+    public StateMap ToStorage(IReadOnlyDictionary<TypeStateKey, string> state)
+    {
+        if (!_storageForms.TryGetValue(state, out var converted))
+        {
+            converted = StateMaps.ToStorage(state);
+            _storageForms[state] = converted;
+        }
+        return converted;
     }
 
     /// <summary>Takes a checked event of the batch into the head: its after-state, the extremities and the current state.</summary>

@@ -22,6 +22,7 @@ internal static class StateMaps
 
     public static bool AreEqual(IReadOnlyDictionary<TypeStateKey, string> a, IReadOnlyDictionary<TypeStateKey, string> b)
     {
+        if (ReferenceEquals(a, b)) return true;
         if (a.Count != b.Count) return false;
         foreach (var (key, id) in a)
             if (!b.TryGetValue(key, out var other) || other != id) return false;

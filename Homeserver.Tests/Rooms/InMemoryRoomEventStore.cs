@@ -22,7 +22,20 @@ internal sealed class InMemoryRoomEventStore : IRoomEventStore
     /// <summary>How many batches were refused because the room changed.</summary>
     public int RoomChangedCount { get; private set; }
 
-    public Task<IReadOnlyList<PersistedEvent>> PersistAsync(RoomEventBatch batch, CancellationToken cancellationToken)
+    /// <summary>Runs (once) before the next write, as another writer that gets there first would.</summary>
+    public Func<Task>? BeforeNextPersist { get; set; }
+
+    public async Task<IReadOnlyList<PersistedEvent>> PersistAsync(RoomEventBatch batch, CancellationToken cancellationToken)
+    {
+        if (BeforeNextPersist is { } interfere)
+        {
+            BeforeNextPersist = null;
+            await interfere();
+        }
+        return Persist(batch);
+    }
+
+    private IReadOnlyList<PersistedEvent> Persist(RoomEventBatch batch)
     {
         lock (_lock)
         {
@@ -47,7 +60,7 @@ internal sealed class InMemoryRoomEventStore : IRoomEventStore
                 _rooms[batch.RoomId] = new RoomRecord(batch.RoomId, room.RoomVersion, room.CreatorUserId, room.CreateEventId);
             _extremities[batch.RoomId] = [.. batch.NewForwardExtremities];
             if (batch.NewCurrentState is not null) _currentState[batch.RoomId] = new StateMap(batch.NewCurrentState);
-            return Task.FromResult<IReadOnlyList<PersistedEvent>>(persisted);
+            return persisted;
         }
     }
 
