@@ -177,7 +177,11 @@ internal sealed class RoomHead
 
         var extremities = ForwardExtremities.After(Extremities, ev, rejected, softFailed);
         if (ReferenceEquals(extremities, Extremities)) return;
+        // A non-state event that continues one branch leaves that branch's state, so the states
+        // being resolved, and the current state, are the same as before.
+        var continuesBranch = !ev.IsState && ev.PrevEvents.Count == 1 && Extremities.Contains(ev.PrevEvents[0]);
         Extremities = extremities;
+        if (continuesBranch) return;
         if (extremities.Count == 1)
         {
             CurrentState = after;

@@ -14,6 +14,6 @@ internal static partial class RoomsLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Processing event {EventId} of room {RoomId} failed")]
     public static partial void EventFailed(ILogger logger, Exception exception, string? eventId, string roomId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Event {EventId} in room {RoomId}: {Outcome} {Rule} {Reason}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Event {EventId} in room {RoomId}: {Outcome} {Rule} {Reason}")]
     public static partial void EventNotAccepted(ILogger logger, string? eventId, string roomId, RoomEventOutcome outcome, string? rule, string? reason);
 }

@@ -108,9 +108,16 @@ public abstract class RoomEventPipelineTests
         current.Should().BeEquivalentTo(expected);
         current[("m.room.topic", "")].Should().BeOneOf(left.EventId, right.EventId);
 
+        // A message continuing one branch keeps the fork and its resolved state.
+        var onLeft = await h.BuildRemoteAsync(roomId, "m.room.message", Bob, new JsonObject { ["body"] = "on the left" }, null, [left.EventId]);
+        (await h.ReceiveAsync(onLeft)).Outcome.Should().Be(RoomEventOutcome.Accepted);
+        (await h.ExtremitiesAsync(roomId)).Should().BeEquivalentTo([onLeft.EventId, right.EventId]);
+        (await h.CurrentStateAsync(roomId)).Should().BeEquivalentTo(await ResolveAsync(h, version, [onLeft.EventId, right.EventId]));
+        (await h.CurrentStateAsync(roomId)).Should().BeEquivalentTo(expected);
+
         var merge = await h.MessageAsync(roomId, "merged");
         merge.Outcome.Should().Be(RoomEventOutcome.Accepted);
-        (await h.EventAsync(merge.EventId!, version)).PrevEvents.Should().BeEquivalentTo([left.EventId, right.EventId]);
+        (await h.EventAsync(merge.EventId!, version)).PrevEvents.Should().BeEquivalentTo([onLeft.EventId, right.EventId]);
         (await h.ExtremitiesAsync(roomId)).Should().Equal(merge.EventId);
         (await h.CurrentStateAsync(roomId)).Should().BeEquivalentTo(expected);
         (await h.Store.GetStateBeforeAsync(merge.EventId!, CancellationToken.None)).Should().BeEquivalentTo(expected);
