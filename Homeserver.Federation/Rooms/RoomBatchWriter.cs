@@ -11,9 +11,11 @@ namespace Homeserver.Federation.Rooms;
 /// previous ones left it (auth events, state before, current state), then stores them all in one
 /// transaction. When another writer changed the room meanwhile the whole batch is recomputed.
 /// </summary>
-internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loader, LocalEventBuilder builder,
+internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, LocalEventBuilder builder,
     IRoomEventNotifier notifier, RoomEventPipelineOptions options, ILogger logger)
 {
+    private readonly StoredPduLoader _loader = new(store, cache);
+
     /// <summary>What one queued event came to in one attempt.</summary>
     private sealed class Plan(RoomWork work)
     {
@@ -21,6 +23,8 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
         /// <summary>The final result when nothing is stored for the event.</summary>
         public RoomEventResult? Result { get; set; }
         public EventToPersist? ToPersist { get; set; }
+        /// <summary>The event to store, parsed (set with <see cref="ToPersist"/>).</summary>
+        public Pdu? Pdu { get; set; }
         public AuthResult? Failure { get; set; }
         /// <summary>A repeat of an earlier client transaction of the same batch: answered like it.</summary>
         public Plan? SameAs { get; set; }
@@ -32,7 +36,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
         var ct = CancellationToken.None; // a caller giving up must not tear a batch others wait for
         for (var attempt = 1; ; attempt++)
         {
-            var head = await RoomHead.LoadAsync(store, loader, roomId, ct).ConfigureAwait(false);
+            var head = await RoomHead.LoadAsync(store, _loader, roomId, ct).ConfigureAwait(false);
             var plans = new List<Plan>(batch.Count);
             var transactions = new Dictionary<ClientTransactionKey, Plan>();
             foreach (var work in batch)
@@ -74,6 +78,9 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
                 }
             }
 
+            // The next events of the room point to these: keep them parsed.
+            foreach (var plan in toPersist)
+                cache.Add(new StoredPdu(plan.Pdu!, plan.ToPersist!.RejectionReason is not null, IsOutlier: false));
             Complete(plans, persisted);
             var orderings = persisted.Where(p => p.StreamOrdering is not null).ToList();
             if (orderings.Count > 0)
@@ -274,6 +281,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, StoredPduLoader loa
             }
         }
 
+        plan.Pdu = pdu;
         plan.ToPersist = new EventToPersist(pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs,
             Json.CanonicalJson.Encode(pdu.Json), pdu.PrevEvents, pdu.AuthEvents, pdu.Redacts, IsOutlier: false,
             RejectionReason: rejected ? $"{verdict.Rule}: {verdict.Reason}" : null, IsSoftFailed: softFailed,

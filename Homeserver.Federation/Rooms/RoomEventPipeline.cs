@@ -31,7 +31,7 @@ public sealed class RoomEventPipeline
         _identity = identity;
         _ownKey = VerifyKey.FromSigningKey(identity.SigningKey);
         _builder = builder;
-        var writer = new RoomBatchWriter(store, new StoredPduLoader(store, cache), builder, notifier, options, logger);
+        var writer = new RoomBatchWriter(store, cache, builder, notifier, options, logger);
         _queues = new RoomWriteQueues(writer.WriteAsync, options.MaxBatchSize);
     }
 
