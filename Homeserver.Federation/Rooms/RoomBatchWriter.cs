@@ -51,6 +51,12 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 {
                     RoomsLog.EventFailed(logger, e, work.Pdu?.EventId, roomId);
                     plan.Error = e;
+                    if (plan.ToPersist is not null)
+                    {
+                        // It failed while taking the event into the head: the head is no longer consistent, nothing of the batch is written.
+                        foreach (var failed in batch) failed.Fail(e);
+                        return;
+                    }
                 }
             }
 
