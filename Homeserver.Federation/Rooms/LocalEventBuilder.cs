@@ -19,6 +19,12 @@ public sealed class LocalEventBuilder(ServerIdentity identity, TimeProvider time
 
     private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
+    /// <summary>The server whose events this builds (and whose users may send them).</summary>
+    public string ServerName => identity.ServerName;
+
+    /// <summary>Whether the user id names a user of this server; only their events can carry this server's signature.</summary>
+    public bool IsLocalUser(string userId) => UserIdSyntax.IsValid(userId) && UserIdSyntax.ServerOf(userId) == identity.ServerName;
+
     /// <summary>The extremities a new event points to: the most recent by depth (ties by id, so the choice is stable).</summary>
     public static IReadOnlyList<Pdu> ChoosePrevEvents(IEnumerable<Pdu> forwardExtremities) =>
         forwardExtremities.OrderByDescending(e => e.Depth).ThenBy(e => e.EventId, StringComparer.Ordinal).Take(MaxPrevEvents).ToList();

@@ -151,6 +151,11 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             }
             transactions[transaction] = plan;
         }
+        if (!builder.IsLocalUser(draft.Sender))
+        {
+            plan.Result = RoomEventResult.Dropped(null, $"{draft.Sender} is not a user of {builder.ServerName}");
+            return;
+        }
         if (head.Version is not { } version)
         {
             plan.Result = RoomEventResult.Missing(null, $"room {head.RoomId} is not known here");

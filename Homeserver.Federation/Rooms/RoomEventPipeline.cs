@@ -45,6 +45,8 @@ public sealed class RoomEventPipeline
     public async Task<CreateRoomResult> CreateRoomAsync(RoomVersion version, string creator, JsonObject? extraCreateContent,
         CancellationToken cancellationToken)
     {
+        if (!_builder.IsLocalUser(creator))
+            return new CreateRoomResult("", RoomEventResult.Dropped(null, $"{creator} is not a user of {_identity.ServerName}"));
         Pdu create;
         try
         {

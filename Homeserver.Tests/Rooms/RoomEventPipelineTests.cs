@@ -75,6 +75,18 @@ public abstract class RoomEventPipelineTests
     }
 
     [SkippableFact]
+    public async Task Only_local_users_can_send_through_this_server()
+    {
+        var h = await HarnessAsync();
+        var roomId = await h.CreateRoomAsync(RoomVersion.V12);
+
+        var result = await h.MessageAsync(roomId, "forged", sender: Bob);
+
+        result.Outcome.Should().Be(RoomEventOutcome.Dropped);
+        result.Reason.Should().Contain(Bob);
+    }
+
+    [SkippableFact]
     public async Task Sending_to_an_unknown_room_says_so()
     {
         var h = await HarnessAsync();
