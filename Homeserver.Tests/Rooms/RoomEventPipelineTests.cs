@@ -287,6 +287,25 @@ public abstract class RoomEventPipelineTests
     }
 
     [SkippableFact]
+    public async Task A_remote_event_with_unknown_auth_events_is_not_stored()
+    {
+        var h = await HarnessAsync();
+        var roomId = await h.CreateRoomAsync(RoomVersion.V6);
+        var version = RoomVersion.V6;
+        var join = await h.BuildRemoteAsync(roomId, "m.room.member", Bob, Membership("join"), Bob); // never received
+        var extremity = await h.EventAsync((await h.ExtremitiesAsync(roomId)).Single(), version);
+        var state = new Dictionary<TypeStateKey, Pdu> { [new TypeStateKey("m.room.member", Bob)] = join };
+        var message = h.RemoteBuilder.Build(version, new LocalEventDraft(roomId, "m.room.message", null, Bob, new JsonObject { ["body"] = "x" }),
+            [extremity], state);
+
+        var result = await h.ReceiveAsync(message);
+
+        result.Outcome.Should().Be(RoomEventOutcome.MissingEvents);
+        result.Reason.Should().Contain("auth events").And.Contain(join.EventId);
+        (await h.Store.GetEventAsync(message.EventId, CancellationToken.None)).Should().BeNull();
+    }
+
+    [SkippableFact]
     public async Task A_remote_event_received_twice_is_stored_once()
     {
         var h = await HarnessAsync();
