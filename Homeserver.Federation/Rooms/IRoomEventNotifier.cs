@@ -1,0 +1,26 @@
+namespace Homeserver.Federation.Rooms;
+
+/// <summary>Events of one room that a committed transaction stored, and the highest stream position among them.</summary>
+public sealed record RoomEventsCommitted(string RoomId, IReadOnlyList<string> EventIds, long MaxStreamOrdering);
+
+/// <summary>
+/// Tells waiters (sync, later) that room events were committed. In-process for one node; an
+/// implementation over PostgreSQL LISTEN/NOTIFY can take its place when nodes share a database.
+/// </summary>
+public interface IRoomEventNotifier
+{
+    /// <summary>The highest stream position signalled so far (0 before any).</summary>
+    long CurrentPosition { get; }
+
+    /// <summary>Called by the pipeline after a transaction committed.</summary>
+    void NotifyCommitted(RoomEventsCommitted committed);
+
+    /// <summary>
+    /// Waits until the position passes <paramref name="afterPosition"/> or the timeout ends, and
+    /// returns the position then (equal to or below <paramref name="afterPosition"/> on timeout).
+    /// </summary>
+    Task<long> WaitForPositionAfterAsync(long afterPosition, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Raised after each commit, on the committing thread; handlers must be quick and must not throw.</summary>
+    event Action<RoomEventsCommitted>? Committed;
+}

@@ -1,0 +1,329 @@
+using System.Text.Json.Nodes;
+using Homeserver.Federation.Authorization;
+using Homeserver.Federation.Events;
+using Homeserver.Storage.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Homeserver.Federation.Rooms;
+
+/// <summary>
+/// Writes one batch of a room's queued events: checks each event in order against the room as the
+/// previous ones left it (auth events, state before, current state), then stores them all in one
+/// transaction. When another writer changed the room meanwhile the whole batch is recomputed.
+/// </summary>
+internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, LocalEventBuilder builder,
+    IRoomEventNotifier notifier, RoomEventPipelineOptions options, ILogger logger)
+{
+    private readonly StoredPduLoader _loader = new(store, cache);
+
+    /// <summary>What one queued event came to in one attempt.</summary>
+    private sealed class Plan(RoomWork work)
+    {
+        public RoomWork Work { get; } = work;
+        /// <summary>The final result when nothing is stored for the event.</summary>
+        public RoomEventResult? Result { get; set; }
+        public EventToPersist? ToPersist { get; set; }
+        /// <summary>The event to store, parsed (set with <see cref="ToPersist"/>).</summary>
+        public Pdu? Pdu { get; set; }
+        public AuthResult? Failure { get; set; }
+        /// <summary>A repeat of an earlier client transaction of the same batch: answered like it.</summary>
+        public Plan? SameAs { get; set; }
+        public Exception? Error { get; set; }
+    }
+
+    public async Task WriteAsync(string roomId, IReadOnlyList<RoomWork> batch)
+    {
+        var ct = CancellationToken.None; // a caller giving up must not tear a batch others wait for
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = await RoomHead.LoadAsync(store, _loader, roomId, ct).ConfigureAwait(false);
+            var plans = new List<Plan>(batch.Count);
+            var transactions = new Dictionary<ClientTransactionKey, Plan>();
+            foreach (var work in batch)
+            {
+                var plan = new Plan(work);
+                plans.Add(plan);
+                try
+                {
+                    await PlanAsync(head, plan, transactions, ct).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    RoomsLog.EventFailed(logger, e, work.Pdu?.EventId, roomId);
+                    plan.Error = e;
+                    if (plan.ToPersist is not null)
+                    {
+                        // It failed while taking the event into the head: the head is no longer consistent, nothing of the batch is written.
+                        foreach (var failed in batch) failed.Fail(e);
+                        return;
+                    }
+                }
+            }
+
+            var toPersist = plans.Where(p => p.ToPersist is not null).ToList();
+            IReadOnlyList<PersistedEvent> persisted = [];
+            if (toPersist.Count > 0)
+            {
+                var newRoom = head.NewCreateEvent is { } create ? new NewRoom(create.RoomVersion.Id, CreatorOf(create), create.EventId) : null;
+                var roomBatch = new RoomEventBatch(roomId, toPersist.Select(p => p.ToPersist!).ToList(), head.StoredExtremities,
+                    head.Extremities, head.CurrentStateChanged ? head.ToStorage(head.CurrentState) : null, newRoom);
+                try
+                {
+                    persisted = await store.PersistAsync(roomBatch, ct).ConfigureAwait(false);
+                }
+                catch (RoomChangedException) when (attempt < options.MaxAttempts)
+                {
+                    RoomsLog.RoomChangedRetrying(logger, roomId, batch.Count, attempt);
+                    continue;
+                }
+                catch (Exception e)
+                {
+                    RoomsLog.BatchFailed(logger, e, roomId, batch.Count);
+                    foreach (var work in batch) work.Fail(e);
+                    return;
+                }
+            }
+
+            // The next events of the room point to these: keep them parsed.
+            foreach (var plan in toPersist)
+                cache.Add(new StoredPdu(plan.Pdu!, plan.ToPersist!.RejectionReason is not null, IsOutlier: false));
+            Complete(plans, persisted);
+            var orderings = persisted.Where(p => p.StreamOrdering is not null).ToList();
+            if (orderings.Count > 0)
+                notifier.NotifyCommitted(new RoomEventsCommitted(roomId, orderings.Select(p => p.EventId).ToList(),
+                    orderings.Max(p => p.StreamOrdering!.Value)));
+            return;
+        }
+    }
+
+    private void Complete(List<Plan> plans, IReadOnlyList<PersistedEvent> persisted)
+    {
+        var orderings = persisted.ToDictionary(p => p.EventId, p => p.StreamOrdering, StringComparer.Ordinal);
+        RoomEventResult ResultOf(Plan plan)
+        {
+            if (plan.SameAs is not null) return ResultOf(plan.SameAs);
+            if (plan.Result is not null) return plan.Result;
+            var ev = plan.ToPersist!;
+            var ordering = orderings.GetValueOrDefault(ev.EventId);
+            if (ev.RejectionReason is not null)
+                return new RoomEventResult(RoomEventOutcome.Rejected, ev.EventId, ordering, plan.Failure?.Rule, plan.Failure?.Reason);
+            if (ev.IsSoftFailed)
+                return new RoomEventResult(RoomEventOutcome.SoftFailed, ev.EventId, ordering, plan.Failure?.Rule, plan.Failure?.Reason);
+            return RoomEventResult.Accepted(ev.EventId, ordering);
+        }
+
+        foreach (var plan in plans)
+        {
+            var error = plan.SameAs?.Error ?? plan.Error;
+            if (error is not null)
+            {
+                plan.Work.Fail(error);
+                continue;
+            }
+            var result = ResultOf(plan);
+            if (!result.IsAccepted)
+                RoomsLog.EventNotAccepted(logger, result.EventId, plan.Work.RoomId, result.Outcome, result.Rule, result.Reason);
+            plan.Work.Complete(result);
+        }
+    }
+
+    private async Task PlanAsync(RoomHead head, Plan plan, Dictionary<ClientTransactionKey, Plan> transactions, CancellationToken ct)
+    {
+        var work = plan.Work;
+        if (work.Draft is not { } draft)
+        {
+            await CheckAsync(head, plan, work.Pdu!, ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (work.Transaction is { } transaction)
+        {
+            if (transactions.TryGetValue(transaction, out var first))
+            {
+                plan.SameAs = first;
+                return;
+            }
+            if (await store.GetEventIdForTransactionAsync(transaction, ct).ConfigureAwait(false) is { } existingId)
+            {
+                var existing = await store.GetEventAsync(existingId, ct).ConfigureAwait(false);
+                plan.Result = RoomEventResult.Accepted(existingId, existing?.StreamOrdering);
+                return;
+            }
+            transactions[transaction] = plan;
+        }
+        if (!builder.IsLocalUser(draft.Sender))
+        {
+            plan.Result = RoomEventResult.Dropped(null, $"{draft.Sender} is not a user of {builder.ServerName}");
+            return;
+        }
+        if (head.Version is not { } version)
+        {
+            plan.Result = RoomEventResult.Missing(null, $"room {head.RoomId} is not known here");
+            return;
+        }
+
+        var extremities = await head.GetEventsAsync(head.Extremities, ct).ConfigureAwait(false);
+        var prevEvents = LocalEventBuilder.ChoosePrevEvents(extremities.Values.Select(e => e.Pdu));
+        var authState = await head.StateEventsAsync(head.CurrentState,
+            AuthEventSelection.Select(version, draft.Type, draft.StateKey, draft.Sender, draft.Content), ct).ConfigureAwait(false);
+        Pdu pdu;
+        try
+        {
+            pdu = builder.Build(version, draft, prevEvents, authState);
+        }
+        catch (PduFormatException e)
+        {
+            plan.Result = RoomEventResult.Dropped(null, e.Message);
+            return;
+        }
+        await CheckAsync(head, plan, pdu, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checks of "Checks performed on receipt of a PDU" from step 4 on (format, signatures and
+    /// hashes were checked before the event was queued), then the event's place in the batch.
+    /// </summary>
+    private async Task CheckAsync(RoomHead head, Plan plan, Pdu pdu, CancellationToken ct)
+    {
+        var isLocal = plan.Work.IsLocal;
+        var isCreate = pdu.Type == AuthStateKeys.CreateType && pdu.StateKey == "";
+        if (head.InBatch(pdu.EventId))
+        {
+            plan.Result = new RoomEventResult(RoomEventOutcome.AlreadyKnown, pdu.EventId);
+            return;
+        }
+        if (!isLocal && await store.GetEventAsync(pdu.EventId, ct).ConfigureAwait(false) is { } known)
+        {
+            plan.Result = new RoomEventResult(RoomEventOutcome.AlreadyKnown, pdu.EventId, known.StreamOrdering);
+            return;
+        }
+        if (isCreate && head.Exists)
+        {
+            plan.Result = RoomEventResult.Dropped(pdu.EventId, $"room {head.RoomId} already has a create event");
+            return;
+        }
+        if (!isCreate)
+        {
+            if (!head.Exists)
+            {
+                plan.Result = RoomEventResult.Missing(pdu.EventId, $"room {head.RoomId} is not known here");
+                return;
+            }
+            if (pdu.RoomVersion != head.Version)
+            {
+                plan.Result = RoomEventResult.Dropped(pdu.EventId, $"the event is in room version {pdu.RoomVersion.Id}, the room is {head.Version!.Id}");
+                return;
+            }
+            if (pdu.PrevEvents.Count == 0)
+            {
+                plan.Result = RoomEventResult.Dropped(pdu.EventId, "only a create event may have no prev_events");
+                return;
+            }
+        }
+        var version = pdu.RoomVersion;
+
+        // 4. Authorised by its auth events.
+        var authEvents = new List<Pdu>(pdu.AuthEvents.Count);
+        var authRejected = new HashSet<string>(StringComparer.Ordinal);
+        if (!isCreate)
+        {
+            var found = await head.GetEventsAsync(pdu.AuthEvents, ct).ConfigureAwait(false);
+            var missing = pdu.AuthEvents.Where(id => !found.ContainsKey(id)).Distinct().ToList();
+            if (missing.Count > 0)
+            {
+                plan.Result = RoomEventResult.Missing(pdu.EventId, "auth events not known here: " + string.Join(", ", missing));
+                return;
+            }
+            foreach (var id in pdu.AuthEvents)
+            {
+                authEvents.Add(found[id].Pdu);
+                if (found[id].IsRejected) authRejected.Add(id);
+            }
+        }
+        var verdict = AuthEventSelection.AuthEventsListCheck(version, pdu, authEvents, e => authRejected.Contains(e.EventId));
+        if (verdict.Allowed)
+        {
+            var create = version.Rules.CreateEventInAuthEvents || isCreate ? null : await head.GetCreateEventAsync(ct).ConfigureAwait(false);
+            verdict = EventAuthorizer.Default.Check(version, pdu, AuthEventSelection.ToAuthState(authEvents, create));
+        }
+
+        // 5. Authorised by the state before it.
+        IReadOnlyDictionary<TypeStateKey, string> stateBefore = new Dictionary<TypeStateKey, string>();
+        if (!isCreate)
+        {
+            var (state, missing) = await StateBeforeAsync(head, pdu, ct).ConfigureAwait(false);
+            if (state is null)
+            {
+                plan.Result = RoomEventResult.Missing(pdu.EventId, "prev events not known here (or only as outliers): " + string.Join(", ", missing));
+                return;
+            }
+            stateBefore = state;
+        }
+        if (verdict.Allowed)
+            verdict = EventAuthorizer.Default.Check(version, pdu,
+                await head.StateEventsAsync(stateBefore, AuthEventSelection.StateReadByAuthRules(pdu), ct).ConfigureAwait(false));
+
+        // 6. Authorised by the current state, or soft-failed (a local event is refused instead: its sender would never see it).
+        var softFailed = false;
+        if (verdict.Allowed && !isCreate && !StateMaps.AreEqual(stateBefore, head.CurrentState))
+        {
+            var current = EventAuthorizer.Default.Check(version, pdu,
+                await head.StateEventsAsync(head.CurrentState, AuthEventSelection.StateReadByAuthRules(pdu), ct).ConfigureAwait(false));
+            if (!current.Allowed)
+            {
+                if (isLocal) verdict = current;
+                else
+                {
+                    softFailed = true;
+                    plan.Failure = current;
+                }
+            }
+        }
+
+        var rejected = !verdict.Allowed;
+        if (rejected)
+        {
+            plan.Failure = verdict;
+            // A refused create event makes no room, so there is nothing to store it in.
+            if (isLocal || isCreate)
+            {
+                plan.Result = RoomEventResult.Rejected(pdu.EventId, verdict.Rule, verdict.Reason);
+                return;
+            }
+        }
+
+        plan.Pdu = pdu;
+        plan.ToPersist = new EventToPersist(pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs,
+            Json.CanonicalJson.Encode(pdu.Json), pdu.PrevEvents, pdu.AuthEvents, pdu.Redacts, IsOutlier: false,
+            RejectionReason: rejected ? $"{verdict.Rule}: {verdict.Reason}" : null, IsSoftFailed: softFailed,
+            StateBefore: head.ToStorage(stateBefore), Membership: MembershipOf(pdu), ClientTransaction: plan.Work.Transaction);
+        await head.ApplyAsync(pdu, stateBefore, rejected, softFailed, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The state before an event: resolved over the states after its prev events (null, with the ids, when some are unknown).</summary>
+    private static async Task<(IReadOnlyDictionary<TypeStateKey, string>? State, List<string> Missing)> StateBeforeAsync(RoomHead head, Pdu pdu,
+        CancellationToken ct)
+    {
+        // On top of all forward extremities (every local event, most received ones) the state
+        // before is the current state: that is how the current state is defined.
+        if (pdu.PrevEvents.ToHashSet(StringComparer.Ordinal).SetEquals(head.Extremities)) return (head.CurrentState, []);
+
+        var prevStates = new List<IReadOnlyDictionary<TypeStateKey, string>>();
+        var missing = new List<string>();
+        foreach (var prev in pdu.PrevEvents.Distinct(StringComparer.Ordinal))
+        {
+            if (await head.GetStateAfterAsync(prev, ct).ConfigureAwait(false) is { } after) prevStates.Add(after);
+            else missing.Add(prev);
+        }
+        if (missing.Count > 0) return (null, missing);
+        return (prevStates.Count == 1 ? prevStates[0] : await head.ResolveAsync(prevStates, ct).ConfigureAwait(false), missing);
+    }
+
+    private static string? MembershipOf(Pdu pdu) =>
+        pdu.Type == AuthStateKeys.MemberType && pdu.Content["membership"] is JsonValue v && v.TryGetValue(out string? membership) ? membership : null;
+
+    private static string CreatorOf(Pdu create) =>
+        !create.RoomVersion.Rules.CreatorIsCreateEventSender && create.Content["creator"] is JsonValue v && v.TryGetValue(out string? creator)
+            ? creator
+            : create.Sender;
+}

@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Homeserver.Federation.Events;
+using Homeserver.Federation.RoomVersions;
+using Homeserver.Federation.Signing;
+using Homeserver.Storage.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Homeserver.Federation.Rooms;
+
+/// <summary>
+/// The one way events enter a room, local or received: format, signatures and hashes (received
+/// events), authorisation by auth events, by the state before and by the current state, then one
+/// atomic write per batch through <see cref="IRoomEventStore.PersistAsync"/> and a signal to the
+/// <see cref="IRoomEventNotifier"/>. Calls return after the event's transaction committed (or when
+/// nothing is stored for it).
+/// </summary>
+public sealed class RoomEventPipeline
+{
+    private readonly IRoomEventStore _store;
+    private readonly IServerKeys _serverKeys;
+    private readonly ServerIdentity _identity;
+    private readonly VerifyKey _ownKey;
+    private readonly LocalEventBuilder _builder;
+    private readonly RoomWriteQueues _queues;
+
+    public RoomEventPipeline(IRoomEventStore store, IServerKeys serverKeys, ServerIdentity identity, IRoomEventNotifier notifier,
+        LocalEventBuilder builder, PduCache cache, RoomEventPipelineOptions options, ILogger<RoomEventPipeline> logger)
+    {
+        _store = store;
+        _serverKeys = serverKeys;
+        _identity = identity;
+        _ownKey = VerifyKey.FromSigningKey(identity.SigningKey);
+        _builder = builder;
+        var writer = new RoomBatchWriter(store, cache, builder, notifier, options, logger);
+        _queues = new RoomWriteQueues(writer.WriteAsync, options.MaxBatchSize);
+    }
+
+    /// <summary>Rooms whose queue currently holds work (idle rooms hold no queue).</summary>
+    public int ActiveRoomQueues => _queues.ActiveRooms;
+
+    /// <summary>
+    /// Creates a room: builds and stores its create event. The room's other initial events
+    /// (creator's join, power levels, join rules ...) are then sent with <see cref="SendAsync"/>.
+    /// </summary>
+    public async Task<CreateRoomResult> CreateRoomAsync(RoomVersion version, string creator, JsonObject? extraCreateContent,
+        CancellationToken cancellationToken)
+    {
+        if (!_builder.IsLocalUser(creator))
+            return new CreateRoomResult("", RoomEventResult.Dropped(null, $"{creator} is not a user of {_identity.ServerName}"));
+        Pdu create;
+        try
+        {
+            create = _builder.BuildCreate(version, creator, extraCreateContent);
+        }
+        catch (PduFormatException e)
+        {
+            return new CreateRoomResult("", RoomEventResult.Dropped(null, e.Message));
+        }
+        return new CreateRoomResult(create.RoomId, await EnqueueAsync(RoomWork.ForEvent(create, isLocal: true), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Builds, checks and stores an event a local user sends. With a client transaction key, a
+    /// repeated request answers with the event the first one produced. Cancelling stops the wait,
+    /// not the write: a queued event may still be stored (a retry with the same key finds it).
+    /// </summary>
+    public async Task<RoomEventResult> SendAsync(LocalEventDraft draft, ClientTransactionKey? transaction, CancellationToken cancellationToken)
+    {
+        if (transaction is not null && await _store.GetEventIdForTransactionAsync(transaction, cancellationToken).ConfigureAwait(false) is { } existingId)
+        {
+            var existing = await _store.GetEventAsync(existingId, cancellationToken).ConfigureAwait(false);
+            return RoomEventResult.Accepted(existingId, existing?.StreamOrdering);
+        }
+        return await EnqueueAsync(RoomWork.ForDraft(draft, transaction), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Processes an event received from another server, as untrusted bytes of the given room version.</summary>
+    public Task<RoomEventResult> ReceiveAsync(ReadOnlySpan<byte> utf8, RoomVersion version, CancellationToken cancellationToken)
+    {
+        Pdu pdu;
+        try
+        {
+            pdu = PduParser.Parse(utf8, version);
+        }
+        catch (PduFormatException e)
+        {
+            return Task.FromResult(RoomEventResult.Dropped(null, "invalid event: " + e.Message));
+        }
+        return ReceiveCheckedFormatAsync(pdu, cancellationToken);
+    }
+
+    /// <summary>Processes an event received from another server, already read as JSON (not yet validated).</summary>
+    public Task<RoomEventResult> ReceiveAsync(JsonObject json, RoomVersion version, CancellationToken cancellationToken)
+    {
+        Pdu pdu;
+        try
+        {
+            pdu = PduParser.FromJson(json, version);
+        }
+        catch (PduFormatException e)
+        {
+            return Task.FromResult(RoomEventResult.Dropped(null, "invalid event: " + e.Message));
+        }
+        return ReceiveCheckedFormatAsync(pdu, cancellationToken);
+    }
+
+    /// <summary>Steps 2–3: signatures (else dropped) and content hash (else processed redacted).</summary>
+    private async Task<RoomEventResult> ReceiveCheckedFormatAsync(Pdu pdu, CancellationToken cancellationToken)
+    {
+        var version = pdu.RoomVersion;
+        var keys = new Dictionary<string, IReadOnlyCollection<VerifyKey>>(StringComparer.Ordinal);
+        foreach (var server in EventSignatureVerifier.RequiredSigners(pdu.Json, version))
+            keys[server] = await KeysOfAsync(server, pdu, cancellationToken).ConfigureAwait(false);
+
+        var (verdict, reason) = PduIntegrity.Check(pdu.Json, version, server => keys.GetValueOrDefault(server) ?? []);
+        switch (verdict)
+        {
+            case PduIntegrityVerdict.Rejected:
+                return RoomEventResult.Dropped(pdu.EventId, "signature check failed: " + reason);
+            case PduIntegrityVerdict.MustBeRedacted:
+                pdu = Pdu.FromJson(Redaction.Redact(pdu.Json, version), version, pdu.EventId);
+                break;
+            case PduIntegrityVerdict.Intact when pdu.Json.ContainsKey("unsigned"):
+                // unsigned is the sender's unsigned say-so; our own is computed when serving the event.
+                var json = pdu.Json.DeepClone().AsObject();
+                json.Remove("unsigned");
+                pdu = Pdu.FromJson(json, version, pdu.EventId);
+                break;
+        }
+        return await EnqueueAsync(RoomWork.ForEvent(pdu, isLocal: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyCollection<VerifyKey>> KeysOfAsync(string server, Pdu pdu, CancellationToken cancellationToken)
+    {
+        if (server == _identity.ServerName) return [_ownKey];
+        if (pdu.Json["signatures"] is not JsonObject signatures || signatures[server] is not JsonObject byKeyId) return [];
+        var found = await _serverKeys.GetVerifyKeysAsync(server, byKeyId.Select(p => p.Key).ToList(), pdu.OriginServerTs, cancellationToken)
+            .ConfigureAwait(false);
+        return found.Values.ToList();
+    }
+
+    private Task<RoomEventResult> EnqueueAsync(RoomWork work, CancellationToken cancellationToken)
+    {
+        _queues.Enqueue(work);
+        return work.Result.WaitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Homeserver.Federation.Rooms;
+
+/// <summary>Tuning of the room event pipeline.</summary>
+public sealed class RoomEventPipelineOptions
+{
+    /// <summary>At most this many queued events of one room are written in one transaction.</summary>
+    public int MaxBatchSize { get; set; } = 50;
+
+    /// <summary>How often a batch is recomputed when another writer changed the room meanwhile, before giving up.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Parsed events kept in memory, across rooms.</summary>
+    public int PduCacheSize { get; set; } = 20_000;
+}
