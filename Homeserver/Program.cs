@@ -1,5 +1,6 @@
 using Homeserver.Accounts;
 using Homeserver.Cli;
+using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
@@ -24,6 +25,8 @@ builder.AddHomeserverHosting(server);
 await using var database = await StorageSetup.OpenAsync(server.Config, Console.Error);
 if (database is null) return 1;
 builder.Services.AddHomeserverStorage(database);
+builder.Services.AddSingleton(new ServerIdentity(server.Config.ServerName, server.SigningKey));
+builder.Services.AddRoomEventPipeline();
 builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
 builder.Services.AddAccounts();
