@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Homeserver.Federation.Events;
+using Homeserver.Federation.RoomVersions;
+using Homeserver.Storage.Events;
+
+namespace Homeserver.Rooms;
+
+/// <summary>
+/// Turns a stored PDU into the Client-Server API's <c>ClientEvent</c>: the client-facing fields only
+/// (no hashes, signatures, prev/auth events or depth), with <c>unsigned.age</c>, and redacted by the
+/// room version's algorithm (with <c>unsigned.redacted_because</c>) when a redaction applies to it.
+/// Sync omits <c>room_id</c> (<c>ClientEventWithoutRoomID</c>).
+/// </summary>
+public static class ClientEventFormat
+{
+    private static readonly string[] CopiedFields = ["type", "sender", "origin_server_ts", "state_key"];
+
+    /// <param name="redactedBecause">The client form of the redaction that redacts this event, if any.</param>
+    /// <param name="transactionId">The client's transaction id, only when the requesting device sent the event.</param>
+    public static JsonObject Format(EventRecord stored, RoomVersion version, long nowMs, bool includeRoomId = true,
+        JsonObject? redactedBecause = null, string? transactionId = null)
+    {
+        var pdu = JsonNode.Parse(stored.Json)!.AsObject();
+        if (redactedBecause is not null) pdu = Redaction.Redact(pdu, version);
+
+        var ev = new JsonObject
+        {
+            ["event_id"] = stored.EventId,
+            ["content"] = pdu["content"]?.DeepClone() ?? new JsonObject(),
+        };
+        foreach (var field in CopiedFields)
+            if (pdu[field] is { } value) ev[field] = value.DeepClone();
+        if (includeRoomId) ev["room_id"] = stored.RoomId;
+        // v11+ carry redacts in content; clients of older versions read the top-level key, so keep it there.
+        if (stored.Redacts is not null && redactedBecause is null) ev["redacts"] = stored.Redacts;
+
+        var unsigned = new JsonObject { ["age"] = Math.Max(0, nowMs - stored.OriginServerTs) };
+        if (redactedBecause is not null) unsigned["redacted_because"] = redactedBecause;
+        if (transactionId is not null) unsigned["transaction_id"] = transactionId;
+        ev["unsigned"] = unsigned;
+        return ev;
+    }
+}
