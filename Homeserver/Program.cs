@@ -4,6 +4,7 @@ using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
+using Homeserver.Rooms;
 using Homeserver.Storage;
 using Homeserver.UserData;
 
@@ -30,6 +31,7 @@ builder.Services.AddRoomEventPipeline();
 builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
 builder.Services.AddAccounts();
+builder.Services.AddRooms();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -42,6 +44,9 @@ app.MapTagsApi();
 app.MapCapabilitiesApi();
 app.MapPushRulesApi();
 app.MapAccountsApi();
+app.MapCreateRoomApi();
+app.MapRoomEventsApi();
+app.MapRoomMembershipApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

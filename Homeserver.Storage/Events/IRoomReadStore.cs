@@ -1,0 +1,17 @@
+namespace Homeserver.Storage.Events;
+
+/// <summary>Reads (and the forgotten-room marks) the Client-Server room endpoints need beyond <see cref="IRoomEventStore"/>.</summary>
+public interface IRoomReadStore
+{
+    /// <summary>Ids of the served (not rejected, not soft-failed, not outlier) redactions in the room that name <paramref name="eventId"/>, oldest first.</summary>
+    Task<IReadOnlyList<string>> GetRedactionIdsAsync(string roomId, string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Marks the room forgotten by the user (idempotent).</summary>
+    Task ForgetRoomAsync(string userId, string roomId, CancellationToken cancellationToken);
+
+    /// <summary>Clears the forgotten mark (the user takes part in the room again).</summary>
+    Task UnforgetRoomAsync(string userId, string roomId, CancellationToken cancellationToken);
+
+    /// <summary>The rooms the user has forgotten.</summary>
+    Task<IReadOnlySet<string>> GetForgottenRoomsAsync(string userId, CancellationToken cancellationToken);
+}
