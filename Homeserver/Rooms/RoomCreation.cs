@@ -4,6 +4,7 @@ using Homeserver.Federation.Http;
 using Homeserver.Federation.Identifiers;
 using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
+using Homeserver.Storage.Events;
 
 namespace Homeserver.Rooms;
 
@@ -12,7 +13,7 @@ namespace Homeserver.Rooms;
 /// sends the room's initial events in the spec's order: create, creator's join, power levels, preset
 /// state (join rules, history visibility, guest access), <c>initial_state</c>, name, topic, invites.
 /// </summary>
-public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, HomeserverConfig config)
+public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, HomeserverConfig config)
 {
     private sealed record StateEvent(string Type, string StateKey, JsonObject Content);
 
@@ -72,6 +73,9 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
         if (topic is not null) initialState.RemoveAll(i => i.Type == "m.room.topic" && i.StateKey == "");
 
         var created = await pipeline.CreateRoomAsync(version, creator, creationContent, cancellationToken);
+        // v12 room ids hash the create event: the same request in the same millisecond names the same room.
+        if (!created.CreateEvent.IsAccepted && created.RoomId.Length > 0 && await store.GetRoomAsync(created.RoomId, cancellationToken) is not null)
+            throw new MatrixException(400, ErrorCodes.RoomInUse, "An identical room was created in the same millisecond; retry the request.");
         if (!created.CreateEvent.IsAccepted)
             throw MatrixException.BadJson("The room could not be created: " + (created.CreateEvent.Reason ?? "invalid create event."));
         var roomId = created.RoomId;

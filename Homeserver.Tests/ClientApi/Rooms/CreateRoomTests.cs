@@ -131,3 +131,17 @@ public class CreateRoomTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
         (await alice.OkAsync(HttpMethod.Get, "/joined_rooms"))["joined_rooms"]!.AsArray().Should().BeEmpty();
     }
 }
+
+public class IdenticalCreateRoomTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
+{
+    [Fact]
+    public async Task The_same_v12_room_twice_in_one_millisecond_is_a_clear_error()
+    {
+        var alice = await RoomUser.RegisterAsync(fixture.Client);
+        var body = new JsonObject { ["name"] = "twin" };
+        await alice.CreateRoomAsync(body);
+        await (await alice.SendAsync(HttpMethod.Post, "/createRoom", body)).ShouldBeMatrixErrorAsync(400, ErrorCodes.RoomInUse);
+        fixture.Host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await alice.CreateRoomAsync(body);
+    }
+}
