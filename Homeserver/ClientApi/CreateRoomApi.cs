@@ -16,6 +16,7 @@ public static class CreateRoomApi
 
     private static async Task<JsonObject> CreateRoom(RequestUser user, RoomCreation creation, HttpRequest request)
     {
+        user.RequireNotGuest();
         var body = await JsonBody.ReadObjectAsync(request);
         var roomId = await creation.CreateAsync(user.UserId, body, request.HttpContext.RequestAborted);
         return new JsonObject { ["room_id"] = roomId };

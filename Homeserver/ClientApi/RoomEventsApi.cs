@@ -79,6 +79,7 @@ public static class RoomEventsApi
     private static async Task<JsonObject> Redact(string roomId, string eventId, string txnId, RequestUser user, RoomEventSender sender,
         RoomStateReader reader, RoomReads reads, HttpRequest request)
     {
+        user.RequireNotGuest();
         UserPathChecks.RequireRoomId(roomId);
         var body = await JsonBody.ReadObjectAsync(request);
         var content = new JsonObject();

@@ -42,14 +42,17 @@ public static class RoomMembershipApi
     // The same handler serves both join paths; the route value names differ.
     private static async Task<JsonObject> Join(RequestUser user, RoomMembership membership, HttpRequest request)
     {
+        // Guests may join only by room id (POST /rooms/{roomId}/join), and only rooms allowing guests.
         var target = RoomFromPath(request, "roomId") ?? RoomFromPath(request, "roomIdOrAlias")!;
+        if (RoomFromPath(request, "roomId") is null) user.RequireNotGuest();
         var body = await ReadBodyAsync(request);
-        var roomId = await membership.JoinAsync(user.UserId, target, Reason(body), request.HttpContext.RequestAborted);
+        var roomId = await membership.JoinAsync(user.UserId, user.IsGuest, target, Reason(body), request.HttpContext.RequestAborted);
         return new JsonObject { ["room_id"] = roomId };
     }
 
     private static async Task<JsonObject> Knock(string roomIdOrAlias, RequestUser user, RoomMembership membership, HttpRequest request)
     {
+        user.RequireNotGuest();
         var body = await ReadBodyAsync(request);
         var roomId = await membership.KnockAsync(user.UserId, roomIdOrAlias, Reason(body), request.HttpContext.RequestAborted);
         return new JsonObject { ["room_id"] = roomId };
@@ -65,6 +68,7 @@ public static class RoomMembershipApi
 
     private static async Task<IResult> Forget(string roomId, RequestUser user, RoomMembership membership, HttpRequest request)
     {
+        user.RequireNotGuest();
         UserPathChecks.RequireRoomId(roomId);
         await ReadBodyAsync(request);
         await membership.ForgetAsync(user.UserId, roomId, request.HttpContext.RequestAborted);
@@ -73,6 +77,7 @@ public static class RoomMembershipApi
 
     private static async Task<IResult> SetOther(string roomId, string newMembership, RequestUser user, RoomMembership membership, HttpRequest request)
     {
+        user.RequireNotGuest();
         UserPathChecks.RequireRoomId(roomId);
         var body = await JsonBody.ReadObjectAsync(request);
         await membership.SetOtherAsync(user.UserId, roomId, TargetUser(body), newMembership, Reason(body), request.HttpContext.RequestAborted);
@@ -81,6 +86,7 @@ public static class RoomMembershipApi
 
     private static async Task<IResult> Unban(string roomId, RequestUser user, RoomMembership membership, HttpRequest request)
     {
+        user.RequireNotGuest();
         UserPathChecks.RequireRoomId(roomId);
         var body = await JsonBody.ReadObjectAsync(request);
         await membership.UnbanAsync(user.UserId, roomId, TargetUser(body), Reason(body), request.HttpContext.RequestAborted);
@@ -89,6 +95,7 @@ public static class RoomMembershipApi
 
     private static async Task<JsonObject> JoinedRooms(RequestUser user, IRoomEventStore store, IRoomReadStore reads, HttpContext context)
     {
+        user.RequireNotGuest();
         var rooms = await store.GetRoomsForUserAsync(user.UserId, "join", context.RequestAborted);
         var forgotten = await reads.GetForgottenRoomsAsync(user.UserId, context.RequestAborted);
         return new JsonObject { ["joined_rooms"] = new JsonArray([.. rooms.Where(r => !forgotten.Contains(r)).Select(r => (JsonNode)JsonValue.Create(r))]) };
@@ -119,6 +126,7 @@ public static class RoomMembershipApi
 
     private static async Task<JsonObject> JoinedMembers(string roomId, RequestUser user, RoomStateReader reader, HttpContext context)
     {
+        user.RequireNotGuest();
         UserPathChecks.RequireRoomId(roomId);
         await reader.RequireRoomAsync(roomId, context.RequestAborted);
         if (await reader.GetMembershipAsync(roomId, user.UserId, context.RequestAborted) != "join")

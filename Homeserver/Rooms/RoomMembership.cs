@@ -12,9 +12,12 @@ namespace Homeserver.Rooms;
 /// </summary>
 public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reader, IRoomReadStore reads, ServerIdentity identity)
 {
-    public async Task<string> JoinAsync(string userId, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
+    public async Task<string> JoinAsync(string userId, bool isGuest, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
     {
         var roomId = await ResolveAsync(roomIdOrAlias, cancellationToken);
+        if (isGuest && RoomStateReader.StringField(await reader.GetCurrentContentAsync(roomId, "m.room.guest_access", "", cancellationToken),
+                "guest_access") != "can_join")
+            throw new MatrixException(403, ErrorCodes.GuestAccessForbidden, "This room does not allow guests to join.");
         await SetAsync(roomId, userId, userId, "join", reason, cancellationToken);
         await reads.UnforgetRoomAsync(userId, roomId, cancellationToken);
         return roomId;

@@ -140,3 +140,27 @@ public class RoomMembershipTests(RoomsFixture fixture) : IClassFixture<RoomsFixt
         (await JoinedRoomsAsync(bob)).Should().Equal(roomId);
     }
 }
+
+public class GuestRoomAccessTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
+{
+    [Fact]
+    public async Task Guests_join_only_rooms_allowing_guests_and_cannot_create_or_moderate()
+    {
+        var alice = await RoomUser.RegisterAsync(fixture.Client);
+        var guest = await RoomUser.RegisterGuestAsync(fixture.Client);
+        var privateRoom = await alice.CreateRoomAsync(new JsonObject
+        {
+            ["initial_state"] = new JsonArray(new JsonObject { ["type"] = "m.room.join_rules", ["content"] = new JsonObject { ["join_rule"] = "public" } }),
+        });
+        fixture.Host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var publicRoom = await alice.CreateRoomAsync(new JsonObject { ["preset"] = "public_chat" });
+
+        await guest.MembershipAsync(privateRoom, "join");
+        await guest.SendMessageAsync(privateRoom, "hello as a guest");
+        await (await guest.SendAsync(HttpMethod.Post, $"/rooms/{Esc(publicRoom)}/join", new JsonObject()))
+            .ShouldBeMatrixErrorAsync(403, ErrorCodes.GuestAccessForbidden);
+        await (await guest.SendAsync(HttpMethod.Post, "/createRoom", new JsonObject())).ShouldBeMatrixErrorAsync(403, ErrorCodes.GuestAccessForbidden);
+        await (await guest.SendAsync(HttpMethod.Post, $"/rooms/{Esc(privateRoom)}/invite", new JsonObject { ["user_id"] = alice.UserId }))
+            .ShouldBeMatrixErrorAsync(403, ErrorCodes.GuestAccessForbidden);
+    }
+}

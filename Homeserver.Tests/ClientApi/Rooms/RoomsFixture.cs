@@ -11,6 +11,7 @@ namespace Homeserver.Tests.ClientApi.Rooms;
 public sealed class RoomsFixture() : AccountsFixture(config =>
 {
     config.EnableRegistration = true;
+    config.AllowGuestAccess = true;
     config.RcMessage = new RateLimitConfig { PerSecond = 0, BurstCount = 0 };
 });
 
@@ -20,6 +21,14 @@ public sealed record RoomUser(HttpClient Client, string UserId, string Token)
     public static async Task<RoomUser> RegisterAsync(HttpClient client, string prefix = "room")
     {
         var registered = await client.RegisterAsync(NewName(prefix), "password");
+        return new RoomUser(client, registered.Str("user_id"), registered.Str("access_token"));
+    }
+
+    public static async Task<RoomUser> RegisterGuestAsync(HttpClient client)
+    {
+        var response = await client.PostJsonAsync($"{V3}/register?kind=guest", new JsonObject());
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var registered = await response.ReadJsonObjectAsync();
         return new RoomUser(client, registered.Str("user_id"), registered.Str("access_token"));
     }
 
