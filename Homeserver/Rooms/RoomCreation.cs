@@ -5,6 +5,7 @@ using Homeserver.Federation.Identifiers;
 using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Storage.Events;
+using Homeserver.Storage.UserData;
 
 namespace Homeserver.Rooms;
 
@@ -13,7 +14,7 @@ namespace Homeserver.Rooms;
 /// sends the room's initial events in the spec's order: create, creator's join, power levels, preset
 /// state (join rules, history visibility, guest access), <c>initial_state</c>, name, topic, invites.
 /// </summary>
-public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, HomeserverConfig config)
+public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, IProfileStore profiles, HomeserverConfig config)
 {
     private sealed record StateEvent(string Type, string StateKey, JsonObject Content);
 
@@ -80,7 +81,9 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
             throw MatrixException.BadJson("The room could not be created: " + (created.CreateEvent.Reason ?? "invalid create event."));
         var roomId = created.RoomId;
 
-        await SendStateAsync(roomId, creator, new("m.room.member", creator, new JsonObject { ["membership"] = "join" }), cancellationToken);
+        var creatorJoin = new JsonObject { ["membership"] = "join" };
+        MemberProfile.Apply(creatorJoin, await profiles.GetAsync(creator, cancellationToken));
+        await SendStateAsync(roomId, creator, new("m.room.member", creator, creatorJoin), cancellationToken);
         await SendStateAsync(roomId, creator, new("m.room.power_levels", "", powerLevels), cancellationToken);
         foreach (var ev in presetState.Concat(initialState)) await SendStateAsync(roomId, creator, ev, cancellationToken);
         if (name is not null) await SendStateAsync(roomId, creator, new("m.room.name", "", new JsonObject { ["name"] = name }), cancellationToken);

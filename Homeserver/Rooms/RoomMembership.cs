@@ -3,6 +3,7 @@ using Homeserver.Federation.Http;
 using Homeserver.Federation.Identifiers;
 using Homeserver.Federation.Rooms;
 using Homeserver.Storage.Events;
+using Homeserver.Storage.UserData;
 
 namespace Homeserver.Rooms;
 
@@ -10,7 +11,7 @@ namespace Homeserver.Rooms;
 /// Membership changes a local user asks for (join, leave, invite, kick, ban, unban, knock, forget), each an
 /// <c>m.room.member</c> event through the pipeline, whose auth rules decide (403 with their reason).
 /// </summary>
-public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reader, IRoomReadStore reads, ServerIdentity identity)
+public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reader, IRoomReadStore reads, IProfileStore profiles, ServerIdentity identity)
 {
     public async Task<string> JoinAsync(string userId, bool isGuest, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
     {
@@ -71,6 +72,7 @@ public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reade
         await reader.RequireRoomAsync(roomId, cancellationToken);
         var content = new JsonObject { ["membership"] = membership };
         if (reason is not null) content["reason"] = reason;
+        if (membership == "join") MemberProfile.Apply(content, await profiles.GetAsync(target, cancellationToken));
         return await sender.SendAsync(roomId, "m.room.member", target, senderId, content, null, cancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using Homeserver.Storage.Events;
+using Homeserver.UserData;
 
 namespace Homeserver.Rooms;
 
@@ -15,6 +16,7 @@ public static class RoomServiceCollectionExtensions
         services.AddSingleton<RoomReads>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();
+        services.AddSingleton<IProfileChangeListener, RoomProfileUpdater>();
         return services;
     }
 }

@@ -164,3 +164,22 @@ public class GuestRoomAccessTests(RoomsFixture fixture) : IClassFixture<RoomsFix
             .ShouldBeMatrixErrorAsync(403, ErrorCodes.GuestAccessForbidden);
     }
 }
+
+public class MemberProfileTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
+{
+    [Fact]
+    public async Task Joins_carry_the_profile_and_a_profile_change_updates_joined_rooms()
+    {
+        var alice = await RoomUser.RegisterAsync(fixture.Client);
+        var roomId = await alice.CreateRoomAsync();
+        var localpart = alice.UserId[1..alice.UserId.IndexOf(':')];
+
+        var joined = (await alice.OkAsync(HttpMethod.Get, $"/rooms/{Esc(roomId)}/joined_members"))["joined"]!;
+        joined[alice.UserId]!["display_name"]!.GetValue<string>().Should().Be(localpart);
+
+        await alice.OkAsync(HttpMethod.Put, $"/profile/{Esc(alice.UserId)}/displayname", new JsonObject { ["displayname"] = "Alice" });
+        var member = await alice.StateContentAsync(roomId, "m.room.member", alice.UserId);
+        member["displayname"]!.GetValue<string>().Should().Be("Alice");
+        member["membership"]!.GetValue<string>().Should().Be("join");
+    }
+}
