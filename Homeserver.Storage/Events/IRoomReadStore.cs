@@ -6,6 +6,9 @@ public interface IRoomReadStore
     /// <summary>Ids of the served (not rejected, not soft-failed, not outlier) redactions in the room that name <paramref name="eventId"/>, oldest first.</summary>
     Task<IReadOnlyList<string>> GetRedactionIdsAsync(string roomId, string eventId, CancellationToken cancellationToken);
 
+    /// <summary>Whether the user has a served join event in the room at a stream position after <paramref name="streamOrdering"/>.</summary>
+    Task<bool> HasJoinedAfterAsync(string roomId, string userId, long streamOrdering, CancellationToken cancellationToken);
+
     /// <summary>Marks the room forgotten by the user (idempotent).</summary>
     Task ForgetRoomAsync(string userId, string roomId, CancellationToken cancellationToken);
 

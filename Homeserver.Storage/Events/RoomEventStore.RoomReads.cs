@@ -12,6 +12,12 @@ public sealed partial class RoomEventStore : IRoomReadStore
         ORDER BY e.stream_ordering
         """;
 
+    private const string SelectJoinedAfterSql = """
+        SELECT COUNT(*) FROM events e
+        WHERE e.room_id = @RoomId AND e.type = 'm.room.member' AND e.state_key = @UserId AND e.membership = 'join'
+          AND e.stream_ordering > @StreamOrdering AND e.rejection_reason IS NULL AND NOT e.is_soft_failed AND NOT e.is_outlier
+        """;
+
     private const string InsertForgottenSql = """
         INSERT INTO forgotten_rooms (user_id, room_id) VALUES (@UserId, @RoomId) ON CONFLICT (user_id, room_id) DO NOTHING
         """;
@@ -26,6 +32,14 @@ public sealed partial class RoomEventStore : IRoomReadStore
         var ids = await connection.QueryAsync<string>(new CommandDefinition(
             SelectRedactionIdsSql, new { RoomId = roomId, EventId = eventId }, cancellationToken: cancellationToken));
         return [.. ids];
+    }
+
+    public async Task<bool> HasJoinedAfterAsync(string roomId, string userId, long streamOrdering, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            SelectJoinedAfterSql, new { RoomId = roomId, UserId = userId, StreamOrdering = streamOrdering }, cancellationToken: cancellationToken));
+        return count > 0;
     }
 
     public async Task ForgetRoomAsync(string userId, string roomId, CancellationToken cancellationToken)

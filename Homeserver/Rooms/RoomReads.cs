@@ -13,10 +13,15 @@ namespace Homeserver.Rooms;
 /// </summary>
 public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibility, IRoomReadStore reads, TimeProvider time)
 {
-    /// <summary>An event the user may see, in client format; 404 when unknown or not visible (not revealing which).</summary>
+    /// <summary>
+    /// An event the user may see, in client format: 403 for users who never were in a room that is not world
+    /// readable, else 404 when unknown or not visible to them (not revealing which).
+    /// </summary>
     public async Task<JsonObject> GetEventAsync(string userId, string roomId, string eventId, CancellationToken cancellationToken)
     {
         var (_, version) = await reader.RequireRoomAsync(roomId, cancellationToken);
+        if (await reader.GetMembershipAsync(roomId, userId, cancellationToken) is null && !await visibility.IsWorldReadableNowAsync(roomId, cancellationToken))
+            throw MatrixException.Forbidden("You are not a member of this room.");
         var ev = await reader.Store.GetEventAsync(eventId, cancellationToken);
         if (ev is null || ev.RoomId != roomId || !await visibility.CanSeeAsync(userId, ev, cancellationToken))
             throw MatrixException.NotFound("Event not found.");

@@ -132,7 +132,7 @@ public class RoomEventsTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
         var roomId = await alice.CreateRoomAsync();
         var eventId = await alice.SendMessageAsync(roomId, "private");
 
-        await (await eve.SendAsync(HttpMethod.Get, $"/rooms/{Esc(roomId)}/event/{Esc(eventId)}")).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
+        await (await eve.SendAsync(HttpMethod.Get, $"/rooms/{Esc(roomId)}/event/{Esc(eventId)}")).ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
         await (await eve.SendAsync(HttpMethod.Get, $"/rooms/{Esc(roomId)}/state")).ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
         await (await eve.SendAsync(HttpMethod.Get, $"/rooms/{Esc(roomId)}/state/m.room.name")).ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
         await (await eve.SendAsync(HttpMethod.Get, $"/rooms/{Esc(roomId)}/members")).ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
@@ -180,6 +180,11 @@ public class RoomEventsTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
         await (await bob.SendAsync(HttpMethod.Get, $"/rooms/{Esc(joinedOnly)}/event/{Esc(early)}")).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
         await bob.OkAsync(HttpMethod.Get, $"/rooms/{Esc(joinedOnly)}/event/{Esc(later)}");
         await bob.OkAsync(HttpMethod.Get, $"/rooms/{Esc(shared)}/event/{Esc(earlyShared)}");
+
+        await bob.MembershipAsync(shared, "leave");
+        var afterLeaving = await alice.SendMessageAsync(shared, "after bob left");
+        await bob.OkAsync(HttpMethod.Get, $"/rooms/{Esc(shared)}/event/{Esc(earlyShared)}");
+        await (await bob.SendAsync(HttpMethod.Get, $"/rooms/{Esc(shared)}/event/{Esc(afterLeaving)}")).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
     }
 
     [Fact]
