@@ -200,3 +200,23 @@ public class RoomEventsTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
         (await bob.StateContentAsync(roomId, "m.room.name"))["name"]!.GetValue<string>().Should().Be("Before");
     }
 }
+
+public class RoomMessageRateLimitTests
+{
+    [Fact]
+    public async Task Sending_messages_is_rate_limited_by_rc_message()
+    {
+        using var host = new Accounts.CustomAccountsHost(config =>
+        {
+            config.EnableRegistration = true;
+            config.RcMessage = new Homeserver.Configuration.RateLimitConfig { PerSecond = 0.001, BurstCount = 2 };
+        });
+        var alice = await RoomUser.RegisterAsync(host.Client);
+        var roomId = await alice.CreateRoomAsync();
+
+        await alice.SendMessageAsync(roomId, "one");
+        await alice.SendMessageAsync(roomId, "two");
+        await (await alice.SendAsync(HttpMethod.Put, $"/rooms/{Esc(roomId)}/send/m.room.message/t3", new JsonObject { ["body"] = "three" }))
+            .ShouldBeMatrixErrorAsync(429, ErrorCodes.LimitExceeded);
+    }
+}
