@@ -27,6 +27,7 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
             throw MatrixException.InvalidParam("room_alias_name is not supported: this server has no room directory yet.");
         if (request["invite_3pid"] is JsonArray { Count: > 0 })
             throw MatrixException.InvalidParam("invite_3pid is not supported: this server has no identity server integration.");
+        // visibility only picks the default preset here: publishing in the room directory needs the directory, which this server does not have yet.
         var visibility = OptionalString(request, "visibility") ?? "private";
         if (visibility is not ("public" or "private")) throw MatrixException.InvalidParam("visibility must be 'public' or 'private'.");
         var preset = OptionalString(request, "preset") ?? (visibility == "public" ? "public_chat" : "private_chat");
