@@ -5,6 +5,7 @@ using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Storage;
+using Homeserver.Sync;
 using Homeserver.UserData;
 
 // Composition root: run a CLI subcommand, or prepare the configuration (writing a new one on first
@@ -30,6 +31,7 @@ builder.Services.AddRoomEventPipeline();
 builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
 builder.Services.AddAccounts();
+builder.Services.AddSync();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -42,6 +44,8 @@ app.MapTagsApi();
 app.MapCapabilitiesApi();
 app.MapPushRulesApi();
 app.MapAccountsApi();
+app.MapSyncApi();
+app.MapRoomMessagesApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
