@@ -46,6 +46,7 @@ app.MapPushRulesApi();
 app.MapAccountsApi();
 app.MapSyncApi();
 app.MapRoomMessagesApi();
+app.MapTypingApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

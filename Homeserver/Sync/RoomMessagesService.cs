@@ -9,7 +9,7 @@ namespace Homeserver.Sync;
 /// <c>GET /rooms/{roomId}/messages</c>: pages through a room's events in stream order between
 /// pagination tokens. Current members may read the history; others only a world-readable room.
 /// </summary>
-public sealed class RoomMessagesService(IRoomEventStore events, RoomTimelineReader reader, ClientEventWriter writer)
+public sealed class RoomMessagesService(IRoomEventStore events, RoomTimelineReader reader, ClientEventWriter writer, CurrentStateReader state)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 1000;
@@ -52,18 +52,10 @@ public sealed class RoomMessagesService(IRoomEventStore events, RoomTimelineRead
 
     private async Task RequireReadAccessAsync(string userId, string roomId, CancellationToken cancellationToken)
     {
-        if (await ContentStringAsync(roomId, "m.room.member", userId, "membership", cancellationToken) == "join")
+        if (await state.MembershipAsync(roomId, userId, cancellationToken) == "join")
             return;
-        if (await ContentStringAsync(roomId, "m.room.history_visibility", "", "history_visibility", cancellationToken) == "world_readable")
+        if (await state.HistoryVisibilityAsync(roomId, cancellationToken) == "world_readable")
             return;
         throw MatrixException.Forbidden("You are not allowed to read the history of this room.");
-    }
-
-    private async Task<string?> ContentStringAsync(string roomId, string type, string stateKey, string field, CancellationToken cancellationToken)
-    {
-        if (await events.GetCurrentStateEventIdAsync(roomId, type, stateKey, cancellationToken) is not { } id
-            || await events.GetEventAsync(id, cancellationToken) is not { } record)
-            return null;
-        return JsonNode.Parse(record.Json)?["content"]?[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
     }
 }

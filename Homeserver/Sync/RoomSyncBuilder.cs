@@ -53,12 +53,12 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
         return new RoomSection(timelineJson, state, timelineEvents.Count > 0 || state.Count > 0);
     }
 
-    public JsonObject JoinedRoom(RoomSection section, JsonArray accountData) => new()
+    public JsonObject JoinedRoom(RoomSection section, JsonArray accountData, JsonArray ephemeral) => new()
     {
         ["timeline"] = section.Timeline,
         ["state"] = new JsonObject { ["events"] = section.State },
         ["account_data"] = new JsonObject { ["events"] = accountData },
-        ["ephemeral"] = new JsonObject { ["events"] = new JsonArray() },
+        ["ephemeral"] = new JsonObject { ["events"] = ephemeral },
         ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
     };
 

@@ -11,7 +11,7 @@ namespace Homeserver.Sync;
 /// <see cref="SyncWakeups"/> until the timeout and then looks again.
 /// </summary>
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
-    SyncWakeups wakeups, RoomSyncBuilder rooms)
+    SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -46,9 +46,12 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var since = request.Since;
         var current = new SyncToken(
             await events.GetMaxStreamOrderingAsync(cancellationToken),
-            await accountData.GetCurrentPositionAsync(cancellationToken));
-        // A token from beyond the committed positions never moves the client backwards.
-        var to = since is { } s ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData)) : current;
+            await accountData.GetCurrentPositionAsync(cancellationToken),
+            typing.CurrentPosition);
+        // A token from beyond the current positions never moves the client backwards.
+        var to = since is { } s
+            ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData), Math.Max(s.Typing, current.Typing))
+            : current;
         var sinceAccountData = since?.AccountData ?? 0;
 
         var changes = (await accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken))
@@ -107,8 +110,11 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                     var ongoing = sinceRoom is not null && atSince == "join" && !request.FullState;
                     var state = ongoing ? RoomStateMode.Delta : RoomStateMode.Full;
                     var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken);
-                    if (!ongoing || section.HasContent || accountDataEvents.Count > 0)
-                        sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents);
+                    var ephemeral = new JsonArray();
+                    if (typing.GetTypingEvent(room.Key, ongoing ? request.Since!.Value.Typing : null) is { } typingEvent)
+                        ephemeral.Add(typingEvent);
+                    if (!ongoing || section.HasContent || accountDataEvents.Count > 0 || ephemeral.Count > 0)
+                        sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents, ephemeral);
                     break;
                 }
                 case "invite" when changedSince || request.FullState:

@@ -18,6 +18,8 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<ClientEventWriter>();
         services.AddSingleton<RoomSyncBuilder>();
         services.AddSingleton<SyncService>();
+        services.AddSingleton<TypingTracker>();
+        services.AddSingleton<CurrentStateReader>();
         services.AddSingleton<RoomMessagesService>();
         return services;
     }

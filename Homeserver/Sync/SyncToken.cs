@@ -4,16 +4,16 @@ using Homeserver.Federation.Http;
 namespace Homeserver.Sync;
 
 /// <summary>
-/// A position in every stream sync reads, as one opaque string <c>s1_{room}_{accountData}</c>; the
+/// A position in every stream sync reads, as one opaque string <c>s1_{room}_{accountData}_{typing}</c>; the
 /// leading version lets later streams (typing, receipts, to-device, device lists) be appended.
 /// Parsed strictly: anything else is 400 <c>M_INVALID_PARAM</c>.
 /// </summary>
-public readonly record struct SyncToken(long Room, long AccountData)
+public readonly record struct SyncToken(long Room, long AccountData, long Typing)
 {
     private const string Prefix = "s1_";
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Room}_{AccountData}");
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Room}_{AccountData}_{Typing}");
 
     public static bool TryParse(string? text, out SyncToken token)
     {
@@ -21,9 +21,10 @@ public readonly record struct SyncToken(long Room, long AccountData)
         if (text is null || !text.StartsWith(Prefix, StringComparison.Ordinal))
             return false;
         var parts = text[Prefix.Length..].Split('_');
-        if (parts.Length != 2 || !TryParsePosition(parts[0], out var room) || !TryParsePosition(parts[1], out var accountData))
+        if (parts.Length != 3 || !TryParsePosition(parts[0], out var room) || !TryParsePosition(parts[1], out var accountData)
+            || !TryParsePosition(parts[2], out var typing))
             return false;
-        token = new SyncToken(room, accountData);
+        token = new SyncToken(room, accountData, typing);
         return true;
     }
 
