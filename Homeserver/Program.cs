@@ -47,6 +47,7 @@ app.MapAccountsApi();
 app.MapSyncApi();
 app.MapRoomMessagesApi();
 app.MapTypingApi();
+app.MapReceiptsApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

@@ -11,7 +11,7 @@ namespace Homeserver.Sync;
 /// <see cref="SyncWakeups"/> until the timeout and then looks again.
 /// </summary>
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
-    SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing)
+    SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -47,10 +47,12 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var current = new SyncToken(
             await events.GetMaxStreamOrderingAsync(cancellationToken),
             await accountData.GetCurrentPositionAsync(cancellationToken),
-            typing.CurrentPosition);
+            typing.CurrentPosition,
+            await receipts.GetCurrentPositionAsync(cancellationToken));
         // A token from beyond the current positions never moves the client backwards.
         var to = since is { } s
-            ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData), Math.Max(s.Typing, current.Typing))
+            ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData), Math.Max(s.Typing, current.Typing),
+                Math.Max(s.Receipts, current.Receipts))
             : current;
         var sinceAccountData = since?.AccountData ?? 0;
 
@@ -96,6 +98,9 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject());
         var sinceRoom = request.Since?.Room;
         var memberships = await timeline.GetMembershipChangesAsync(request.UserId, 0, to.Room, cancellationToken);
+        var joined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
+            .Where(g => g.Last().Membership == "join" && request.Filter.Rooms.AllowsRoom(g.Key)).Select(g => g.Key).ToList();
+        var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
         foreach (var room in memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal))
         {
             if (!request.Filter.Rooms.AllowsRoom(room.Key)) continue;
@@ -113,6 +118,8 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                     var ephemeral = new JsonArray();
                     if (typing.GetTypingEvent(room.Key, ongoing ? request.Since!.Value.Typing : null) is { } typingEvent)
                         ephemeral.Add(typingEvent);
+                    if (receiptEvents.TryGetValue(room.Key, out var receiptEvent))
+                        ephemeral.Add(receiptEvent);
                     if (!ongoing || section.HasContent || accountDataEvents.Count > 0 || ephemeral.Count > 0)
                         sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents, ephemeral);
                     break;

@@ -1,4 +1,5 @@
 using Homeserver.Storage.Events;
+using Homeserver.Storage.Receipts;
 using Homeserver.Storage.UserData;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +21,8 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingTracker>();
         services.AddSingleton<CurrentStateReader>();
+        services.AddSingleton<IReceiptStore, ReceiptStore>();
+        services.AddSingleton<ReceiptEvents>();
         services.AddSingleton<RoomMessagesService>();
         return services;
     }
