@@ -7,9 +7,11 @@ namespace Homeserver.Sync;
 
 /// <summary>
 /// <c>GET /rooms/{roomId}/messages</c>: pages through a room's events in stream order between
-/// pagination tokens. Current members may read the history; others only a world-readable room.
+/// pagination tokens. Current members may read the history, former members up to their leave;
+/// others only a world-readable room.
 /// </summary>
-public sealed class RoomMessagesService(IRoomEventStore events, RoomTimelineReader reader, ClientEventWriter writer, CurrentStateReader state)
+public sealed class RoomMessagesService(IRoomEventStore events, IRoomTimelineStore timeline, RoomTimelineReader reader, ClientEventWriter writer,
+    CurrentStateReader state)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 1000;
@@ -17,8 +19,8 @@ public sealed class RoomMessagesService(IRoomEventStore events, RoomTimelineRead
     public async Task<JsonObject> GetMessagesAsync(RequestUser user, string roomId, string? from, string? to, bool backwards, int limit,
         EventFilter filter, CancellationToken cancellationToken)
     {
-        await RequireReadAccessAsync(user.UserId, roomId, cancellationToken);
         var max = await events.GetMaxStreamOrderingAsync(cancellationToken);
+        max = await VisibleUpToAsync(user.UserId, roomId, max, cancellationToken);
         var fromPosition = Math.Min(from is null ? (backwards ? max : 0) : PaginationToken.Parse(from, "from"), max);
         var toPosition = to is null ? (backwards ? 0 : max) : Math.Min(PaginationToken.Parse(to, "to"), max);
         var (after, upTo) = backwards ? (toPosition, fromPosition) : (fromPosition, toPosition);
@@ -50,12 +52,16 @@ public sealed class RoomMessagesService(IRoomEventStore events, RoomTimelineRead
         return await writer.FormatAsync(roomId, records, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken);
     }
 
-    private async Task RequireReadAccessAsync(string userId, string roomId, CancellationToken cancellationToken)
+    /// <summary>The last stream position of the room the user may read (403 when none).</summary>
+    private async Task<long> VisibleUpToAsync(string userId, string roomId, long max, CancellationToken cancellationToken)
     {
         if (await state.MembershipAsync(roomId, userId, cancellationToken) == "join")
-            return;
+            return max;
         if (await state.HistoryVisibilityAsync(roomId, cancellationToken) == "world_readable")
-            return;
+            return max;
+        var memberships = (await timeline.GetMembershipChangesAsync(userId, 0, max, cancellationToken)).Where(m => m.RoomId == roomId).ToList();
+        if (memberships.Count > 0 && memberships[^1].Membership is "leave" or "ban" && memberships.Any(m => m.Membership == "join"))
+            return memberships[^1].StreamOrdering;
         throw MatrixException.Forbidden("You are not allowed to read the history of this room.");
     }
 }

@@ -79,6 +79,24 @@ public class RoomMessagesApiTests(TestHost host) : IClassFixture<TestHost>
         page["chunk"]!.AsArray().Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task Former_members_read_up_to_their_leave()
+    {
+        var (alice, _, roomId) = await RoomWithMessagesAsync(1);
+        var (bob, bobToken) = await _rooms.NewUserAsync();
+        await _rooms.MembershipAsync(roomId, bob, bob, "join");
+        await _rooms.MessageAsync(roomId, alice, "while bob is here");
+        var leaveId = await _rooms.MembershipAsync(roomId, bob, bob, "leave");
+        await _rooms.MessageAsync(roomId, alice, "after bob left");
+
+        var page = await _rooms.MessagesAsync(bobToken, roomId, "dir=b&limit=3");
+
+        Ids(page["chunk"]!.AsArray())[0].Should().Be(leaveId);
+        Bodies(page["chunk"]!.AsArray()).Should().Equal("while bob is here");
+        var forwards = await _rooms.MessagesAsync(bobToken, roomId, "dir=f&limit=100");
+        Bodies(forwards["chunk"]!.AsArray()).Should().Equal("m0", "while bob is here");
+    }
+
     [Theory]
     [InlineData("", ErrorCodes.MissingParam)]
     [InlineData("dir=x", ErrorCodes.InvalidParam)]
