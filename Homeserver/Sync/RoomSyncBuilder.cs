@@ -16,8 +16,11 @@ public enum RoomStateMode
     None,
 }
 
-/// <summary>A room's timeline and state for one sync; <see cref="HasContent"/> when either holds an event.</summary>
-public sealed record RoomSection(JsonObject Timeline, JsonArray State, bool HasContent);
+/// <summary>
+/// A room's timeline and state for one sync; <see cref="HasContent"/> when either holds an event,
+/// <see cref="HasMemberEvents"/> when either holds a member event (so the summary may have changed).
+/// </summary>
+public sealed record RoomSection(JsonObject Timeline, JsonArray State, bool HasContent, bool HasMemberEvents);
 
 /// <summary>Builds the per-room parts of a sync response.</summary>
 public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore timeline, RoomTimelineReader reader, ClientEventWriter writer)
@@ -50,11 +53,16 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
             ["limited"] = slice.HasMore,
             ["prev_batch"] = PaginationToken.Format(prevBatch),
         };
-        return new RoomSection(timelineJson, state, timelineEvents.Count > 0 || state.Count > 0);
+        var hasMemberEvents = timelineEvents.Any(e => e.Type == "m.room.member") || state.Any(e => (string?)e!["type"] == "m.room.member");
+        return new RoomSection(timelineJson, state, timelineEvents.Count > 0 || state.Count > 0, hasMemberEvents);
     }
 
-    public JsonObject JoinedRoom(RoomSection section, JsonArray accountData, JsonArray ephemeral) => new()
+    /// <summary>Most heroes a summary names.</summary>
+    private const int MaxHeroes = 5;
+
+    public JsonObject JoinedRoom(RoomSection section, JsonArray accountData, JsonArray ephemeral, JsonObject summary) => new()
     {
+        ["summary"] = summary,
         ["timeline"] = section.Timeline,
         ["state"] = new JsonObject { ["events"] = section.State },
         ["account_data"] = new JsonObject { ["events"] = accountData },
@@ -68,6 +76,31 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
         ["state"] = new JsonObject { ["events"] = section.State },
         ["account_data"] = new JsonObject { ["events"] = accountData },
     };
+
+    /// <summary>
+    /// Joined and invited member counts and up to five other members (joined or invited, by user id),
+    /// from the current state: one read of the room's member events.
+    /// </summary>
+    public async Task<JsonObject> SummaryAsync(string roomId, string userId, CancellationToken cancellationToken)
+    {
+        var current = await events.GetCurrentStateAsync(roomId, cancellationToken);
+        var memberIds = current.Where(e => e.Key.Type == "m.room.member").Select(e => e.Value).ToList();
+        var joined = new List<string>();
+        var invited = new List<string>();
+        foreach (var member in await events.GetEventsAsync(memberIds, cancellationToken))
+        {
+            var membership = JsonNode.Parse(member.Json)?["content"]?["membership"] is JsonValue v && v.TryGetValue<string>(out var m) ? m : null;
+            if (membership == "join") joined.Add(member.StateKey!);
+            else if (membership == "invite") invited.Add(member.StateKey!);
+        }
+        var heroes = joined.Concat(invited).Where(u => u != userId).Order(StringComparer.Ordinal).Take(MaxHeroes);
+        return new JsonObject
+        {
+            ["m.heroes"] = new JsonArray([.. heroes.Select(h => (JsonNode)h)]),
+            ["m.joined_member_count"] = joined.Count,
+            ["m.invited_member_count"] = invited.Count,
+        };
+    }
 
     /// <summary>The invite: stripped state of the room as it was before the invite, and the invite itself.</summary>
     public async Task<JsonObject> InvitedRoomAsync(MembershipChange invite, CancellationToken cancellationToken)

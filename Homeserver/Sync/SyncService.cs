@@ -121,7 +121,11 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                     if (receiptEvents.TryGetValue(room.Key, out var receiptEvent))
                         ephemeral.Add(receiptEvent);
                     if (!ongoing || section.HasContent || accountDataEvents.Count > 0 || ephemeral.Count > 0)
-                        sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents, ephemeral);
+                    {
+                        // The summary is sent when it may have changed; clients keep the last one.
+                        var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken) : [];
+                        sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
+                    }
                     break;
                 }
                 case "invite" when changedSince || request.FullState:

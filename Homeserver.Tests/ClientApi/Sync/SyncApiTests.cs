@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Homeserver.Federation.Http;
 using Homeserver.Storage.Events;
 using Homeserver.Tests.Http;
+using Homeserver.Tests.ClientApi.UserData;
 using static Homeserver.Tests.ClientApi.Sync.SyncTestRooms;
 
 namespace Homeserver.Tests.ClientApi.Sync;
@@ -32,6 +33,29 @@ public class SyncApiTests(TestHost host) : IClassFixture<TestHost>
         ((int)room["unread_notifications"]!["notification_count"]!).Should().Be(0);
         sync["presence"]!["events"]!.AsArray().Should().BeEmpty();
         sync["device_lists"]!["changed"]!.AsArray().Should().BeEmpty();
+        room["summary"].ShouldEqualJson("""{"m.heroes":[],"m.joined_member_count":1,"m.invited_member_count":0}""");
+    }
+
+    [Fact]
+    public async Task Summary_counts_members_and_names_heroes_when_membership_changes()
+    {
+        var (alice, token) = await _rooms.NewUserAsync();
+        var bob = NewUserId();
+        var carol = NewUserId();
+        var roomId = await _rooms.CreateRoomAsync(alice);
+        var first = await _rooms.SyncAsync(token);
+        await _rooms.MembershipAsync(roomId, bob, bob, "join");
+        await _rooms.MembershipAsync(roomId, alice, carol, "invite");
+
+        var sync = await _rooms.SyncAsync(token, "since=" + Q((string)first["next_batch"]!));
+        var summary = sync["rooms"]!["join"]![roomId]!["summary"]!;
+        ((int)summary["m.joined_member_count"]!).Should().Be(2);
+        ((int)summary["m.invited_member_count"]!).Should().Be(1);
+        summary["m.heroes"]!.AsArray().Select(h => (string)h!).Should().BeEquivalentTo([bob, carol]);
+
+        await _rooms.MessageAsync(roomId, alice, "no member change");
+        var quiet = await _rooms.SyncAsync(token, "since=" + Q((string)sync["next_batch"]!));
+        quiet["rooms"]!["join"]![roomId]!["summary"].ShouldEqualJson("{}");
     }
 
     [Fact]
