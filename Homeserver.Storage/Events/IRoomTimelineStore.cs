@@ -23,6 +23,9 @@ public interface IRoomTimelineStore
     Task<IReadOnlyList<MembershipChange>> GetMembershipChangesAsync(string userId, long afterExclusive, long upToInclusive,
         CancellationToken cancellationToken);
 
+    /// <summary>The visible redaction events whose <c>redacts</c> is one of <paramref name="eventIds"/>, in stream order.</summary>
+    Task<IReadOnlyList<EventRecord>> GetRedactionsOfAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+
     /// <summary>Client transaction ids of those events that the given device sent, by event id.</summary>
     Task<IReadOnlyDictionary<string, string>> GetTransactionIdsAsync(string userId, string deviceId, IReadOnlyCollection<string> eventIds,
         CancellationToken cancellationToken);

@@ -72,6 +72,23 @@ public sealed partial class RoomEventStore : IRoomTimelineStore
         return [.. rows];
     }
 
+    public async Task<IReadOnlyList<EventRecord>> GetRedactionsOfAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        var ids = CheckIds(eventIds);
+        if (ids.Count == 0)
+            return [];
+        var sql = $"""
+            SELECT {EventColumns}
+            FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
+            WHERE {_rows.In("e.redacts", "Ids")} AND e.stream_ordering IS NOT NULL AND {VisibleCondition}
+            ORDER BY e.stream_ordering
+            """;
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            sql, new { Ids = JsonRows.Encode(ids), No = false }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> GetTransactionIdsAsync(string userId, string deviceId,
         IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
     {

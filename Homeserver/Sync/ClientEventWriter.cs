@@ -7,9 +7,9 @@ namespace Homeserver.Sync;
 
 /// <summary>
 /// Formats stored events of one room for one requesting device: the room's version for redaction,
-/// and <c>unsigned.transaction_id</c> on the events that device sent.
+/// redactions applied (with <c>unsigned.redacted_because</c>), and <c>unsigned.transaction_id</c> on the events that device sent.
 /// </summary>
-public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore timeline, TimeProvider time)
+public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore timeline, RedactionFinder redactions, TimeProvider time)
 {
     public async Task<JsonArray> FormatAsync(string roomId, IReadOnlyList<EventRecord> records, string userId, string? deviceId,
         bool includeRoomId, CancellationToken cancellationToken)
@@ -23,8 +23,15 @@ public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore
             ? new Dictionary<string, string>()
             : await timeline.GetTransactionIdsAsync(userId, deviceId, own, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var applied = await redactions.FindAsync(records, version, cancellationToken);
         foreach (var record in records)
-            array.Add(ClientEventFormat.Format(record, version, now, includeRoomId, transactionId: transactionIds.GetValueOrDefault(record.EventId)));
+        {
+            var redactedBecause = applied.TryGetValue(record.EventId, out var redaction)
+                ? ClientEventFormat.Format(redaction, version, now, includeRoomId)
+                : null;
+            array.Add(ClientEventFormat.Format(record, version, now, includeRoomId, redactedBecause,
+                transactionIds.GetValueOrDefault(record.EventId)));
+        }
         return array;
     }
 

@@ -16,6 +16,7 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<AccountDataStore>();
         services.Replace(ServiceDescriptor.Singleton<IAccountDataStore, NotifyingAccountDataStore>());
         services.AddSingleton<RoomTimelineReader>();
+        services.AddSingleton<RedactionFinder>();
         services.AddSingleton<ClientEventWriter>();
         services.AddSingleton<RoomSyncBuilder>();
         services.AddSingleton<SyncService>();

@@ -1,5 +1,5 @@
 -- Schema version 5: sync. An index for reading a user's membership events in stream order (joins,
--- invites, leaves), and receipts.
+-- invites, leaves), receipts, and an index to find the redactions of events.
 CREATE INDEX events_member_stream ON events (state_key, stream_ordering) WHERE type = 'm.room.member';
 
 -- Receipts: the latest of each (room, type, user, thread); thread_id is '' for unthreaded receipts.
@@ -18,3 +18,6 @@ CREATE TABLE receipts (
 CREATE INDEX receipts_room_stream ON receipts (room_id, stream_position);
 
 INSERT INTO stream_positions (stream, position) VALUES ('receipts', 0);
+
+-- Clients see events with their redactions applied: find the redactions of given events.
+CREATE INDEX events_redacts ON events (redacts) WHERE redacts IS NOT NULL;

@@ -285,6 +285,24 @@ public class SyncApiTests(TestHost host) : IClassFixture<TestHost>
         fromLaptop["unsigned"]!["transaction_id"].Should().BeNull();
     }
 
+    [Fact]
+    public async Task Redacted_events_are_shown_redacted_in_sync_and_messages()
+    {
+        var (alice, token) = await _rooms.NewUserAsync();
+        var roomId = await _rooms.CreateRoomAsync(alice);
+        var secretId = await _rooms.MessageAsync(roomId, alice, "secret");
+        var redactionId = await _rooms.RedactAsync(roomId, alice, secretId);
+
+        var sync = await _rooms.SyncAsync(token);
+        var shown = TimelineOf(sync, roomId).Single(e => (string)e!["event_id"]! == secretId)!;
+        shown["content"]!.AsObject().Should().BeEmpty();
+        ((string)shown["unsigned"]!["redacted_because"]!["event_id"]!).Should().Be(redactionId);
+
+        var page = await _rooms.MessagesAsync(token, roomId, "dir=b&limit=5");
+        var paged = page["chunk"]!.AsArray().Single(e => (string)e!["event_id"]! == secretId)!;
+        paged["content"]!.AsObject().Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("since=garbage")]
     [InlineData("since=s1_1_2_3")]

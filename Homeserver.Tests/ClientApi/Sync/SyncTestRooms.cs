@@ -45,6 +45,14 @@ internal sealed class SyncTestRooms(TestHost host)
         return result.EventId!;
     }
 
+    public async Task<string> RedactAsync(string roomId, string sender, string targetId)
+    {
+        var result = await Pipeline.SendAsync(new LocalEventDraft(roomId, "m.room.redaction", null, sender, new JsonObject { ["reason"] = "oops" }, targetId),
+            null, CancellationToken.None);
+        result.IsAccepted.Should().BeTrue(result.Reason);
+        return result.EventId!;
+    }
+
     public Task<string> MessageAsync(string roomId, string sender, string body, ClientTransactionKey? transaction = null) =>
         SendAsync(roomId, sender, "m.room.message", new JsonObject { ["msgtype"] = "m.text", ["body"] = body }, null, transaction);
 
