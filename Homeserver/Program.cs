@@ -6,6 +6,7 @@ using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Rooms;
 using Homeserver.Storage;
+using Homeserver.Sync;
 using Homeserver.UserData;
 
 // Composition root: run a CLI subcommand, or prepare the configuration (writing a new one on first
@@ -32,6 +33,7 @@ builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
 builder.Services.AddAccounts();
 builder.Services.AddRooms();
+builder.Services.AddSync();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -47,6 +49,10 @@ app.MapAccountsApi();
 app.MapCreateRoomApi();
 app.MapRoomEventsApi();
 app.MapRoomMembershipApi();
+app.MapSyncApi();
+app.MapRoomMessagesApi();
+app.MapTypingApi();
+app.MapReceiptsApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

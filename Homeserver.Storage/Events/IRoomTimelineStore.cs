@@ -1,0 +1,32 @@
+namespace Homeserver.Storage.Events;
+
+/// <summary>A change of a user's membership in a room: the member event and its stream position.</summary>
+public sealed record MembershipChange(string RoomId, string EventId, string Membership, long StreamOrdering);
+
+/// <summary>
+/// Stream-ordered reads for sync and pagination. Only events with a stream position (no outliers)
+/// that were neither rejected nor soft-failed are returned: those are the events clients see.
+/// </summary>
+public interface IRoomTimelineStore
+{
+    /// <summary>
+    /// Events of the room with <paramref name="afterExclusive"/> &lt; stream ordering &lt;= <paramref name="upToInclusive"/>:
+    /// forwards the oldest <paramref name="limit"/> ascending, backwards the newest <paramref name="limit"/> descending.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> GetRoomEventsAsync(string roomId, long afterExclusive, long upToInclusive, bool backwards,
+        int limit, CancellationToken cancellationToken);
+
+    /// <summary>The id of the room's last visible event at or before the position, or null when there is none.</summary>
+    Task<string?> GetLastEventIdAtAsync(string roomId, long upToInclusive, CancellationToken cancellationToken);
+
+    /// <summary>The user's membership events with stream ordering in (after, upTo], oldest first.</summary>
+    Task<IReadOnlyList<MembershipChange>> GetMembershipChangesAsync(string userId, long afterExclusive, long upToInclusive,
+        CancellationToken cancellationToken);
+
+    /// <summary>The visible redaction events whose <c>redacts</c> is one of <paramref name="eventIds"/>, in stream order.</summary>
+    Task<IReadOnlyList<EventRecord>> GetRedactionsOfAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
+
+    /// <summary>Client transaction ids of those events that the given device sent, by event id.</summary>
+    Task<IReadOnlyDictionary<string, string>> GetTransactionIdsAsync(string userId, string deviceId, IReadOnlyCollection<string> eventIds,
+        CancellationToken cancellationToken);
+}

@@ -1,0 +1,25 @@
+using System.Globalization;
+using Homeserver.Federation.Http;
+
+namespace Homeserver.Sync;
+
+/// <summary>
+/// A place between room events for <c>/messages</c>: <c>t{N}</c> lies after the event at stream
+/// position N and before N+1. A sync token (a timeline's <c>prev_batch</c> or a <c>next_batch</c>)
+/// is accepted too and means its room event position.
+/// </summary>
+public static class PaginationToken
+{
+    private const string Prefix = "t";
+
+    public static string Format(long position) => Prefix + position.ToString(CultureInfo.InvariantCulture);
+
+    public static long Parse(string text, string parameter)
+    {
+        if (text.StartsWith(Prefix, StringComparison.Ordinal) && SyncToken.TryParsePosition(text[Prefix.Length..], out var position))
+            return position;
+        if (SyncToken.TryParse(text, out var token))
+            return token.Room;
+        throw MatrixException.InvalidParam($"'{parameter}' is not a valid pagination token.");
+    }
+}

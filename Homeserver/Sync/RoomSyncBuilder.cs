@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using Homeserver.Storage.Events;
+
+namespace Homeserver.Sync;
+
+/// <summary>How a room section's <c>state</c> is chosen.</summary>
+public enum RoomStateMode
+{
+    /// <summary>The whole state at the start of the timeline (initial sync, new joins, full_state).</summary>
+    Full,
+
+    /// <summary>What changed between the previous sync and the start of the timeline.</summary>
+    Delta,
+
+    /// <summary>No state (a room the user never joined).</summary>
+    None,
+}
+
+/// <summary>
+/// A room's timeline and state for one sync; <see cref="HasContent"/> when either holds an event,
+/// <see cref="HasMemberEvents"/> when either holds a member event (so the summary may have changed).
+/// </summary>
+public sealed record RoomSection(JsonObject Timeline, JsonArray State, bool HasContent, bool HasMemberEvents);
+
+/// <summary>Builds the per-room parts of a sync response.</summary>
+public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore timeline, RoomTimelineReader reader, ClientEventWriter writer)
+{
+    /// <summary>Stripped state given with an invite (the spec's recommended types).</summary>
+    private static readonly string[] StrippedStateTypes =
+        ["m.room.create", "m.room.name", "m.room.avatar", "m.room.topic", "m.room.join_rules", "m.room.canonical_alias", "m.room.encryption"];
+
+    /// <param name="after">The timeline holds events after this position ...</param>
+    /// <param name="upTo">... up to and including this one.</param>
+    /// <param name="stateSince">For <see cref="RoomStateMode.Delta"/>: the position the client has the state of.</param>
+    public async Task<RoomSection> BuildAsync(SyncRequest request, string roomId, long after, long upTo, RoomStateMode mode,
+        CancellationToken cancellationToken, long? stateSince = null)
+    {
+        var filter = request.Filter;
+        var slice = await reader.ReadAsync(roomId, after, upTo, backwards: true, filter.TimelineLimit, filter.Timeline, cancellationToken);
+        var timelineEvents = slice.Events.Reverse().ToList();
+        var prevBatch = timelineEvents.Count > 0 ? timelineEvents[0].StreamOrdering!.Value - 1 : upTo;
+
+        var state = new JsonArray();
+        // No event in the range: the state cannot have changed since.
+        if (mode == RoomStateMode.Full || (mode == RoomStateMode.Delta && slice.AnyInRange))
+        {
+            var stateEvents = await StateAsync(request, roomId, timelineEvents, upTo, mode, stateSince ?? after, cancellationToken);
+            state = await writer.FormatAsync(roomId, stateEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken);
+        }
+        var timelineJson = new JsonObject
+        {
+            ["events"] = await writer.FormatAsync(roomId, timelineEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken),
+            ["limited"] = slice.HasMore,
+            ["prev_batch"] = PaginationToken.Format(prevBatch),
+        };
+        var hasMemberEvents = timelineEvents.Any(e => e.Type == "m.room.member") || state.Any(e => (string?)e!["type"] == "m.room.member");
+        return new RoomSection(timelineJson, state, timelineEvents.Count > 0 || state.Count > 0, hasMemberEvents);
+    }
+
+    /// <summary>Most heroes a summary names.</summary>
+    private const int MaxHeroes = 5;
+
+    public JsonObject JoinedRoom(RoomSection section, JsonArray accountData, JsonArray ephemeral, JsonObject summary) => new()
+    {
+        ["summary"] = summary,
+        ["timeline"] = section.Timeline,
+        ["state"] = new JsonObject { ["events"] = section.State },
+        ["account_data"] = new JsonObject { ["events"] = accountData },
+        ["ephemeral"] = new JsonObject { ["events"] = ephemeral },
+        ["unread_notifications"] = new JsonObject { ["highlight_count"] = 0, ["notification_count"] = 0 },
+    };
+
+    public JsonObject LeftRoom(RoomSection section, JsonArray accountData) => new()
+    {
+        ["timeline"] = section.Timeline,
+        ["state"] = new JsonObject { ["events"] = section.State },
+        ["account_data"] = new JsonObject { ["events"] = accountData },
+    };
+
+    /// <summary>
+    /// Joined and invited member counts and up to five other members (joined or invited, by user id),
+    /// from the current state: one read of the room's member events.
+    /// </summary>
+    public async Task<JsonObject> SummaryAsync(string roomId, string userId, CancellationToken cancellationToken)
+    {
+        var current = await events.GetCurrentStateAsync(roomId, cancellationToken);
+        var memberIds = current.Where(e => e.Key.Type == "m.room.member").Select(e => e.Value).ToList();
+        var joined = new List<string>();
+        var invited = new List<string>();
+        foreach (var member in await events.GetEventsAsync(memberIds, cancellationToken))
+        {
+            var membership = JsonNode.Parse(member.Json)?["content"]?["membership"] is JsonValue v && v.TryGetValue<string>(out var m) ? m : null;
+            if (membership == "join") joined.Add(member.StateKey!);
+            else if (membership == "invite") invited.Add(member.StateKey!);
+        }
+        var heroes = joined.Concat(invited).Where(u => u != userId).Order(StringComparer.Ordinal).Take(MaxHeroes);
+        return new JsonObject
+        {
+            ["m.heroes"] = new JsonArray([.. heroes.Select(h => (JsonNode)h)]),
+            ["m.joined_member_count"] = joined.Count,
+            ["m.invited_member_count"] = invited.Count,
+        };
+    }
+
+    /// <summary>The invite: stripped state of the room as it was before the invite, and the invite itself.</summary>
+    public async Task<JsonObject> InvitedRoomAsync(MembershipChange invite, CancellationToken cancellationToken)
+    {
+        var inviteEvent = await events.GetEventAsync(invite.EventId, cancellationToken)
+            ?? throw new InvalidOperationException($"Invite {invite.EventId} is listed but not stored.");
+        var ids = new List<string>();
+        if (await events.GetStateBeforeAsync(invite.EventId, cancellationToken) is { } before)
+        {
+            foreach (var type in StrippedStateTypes)
+                if (before.TryGetValue((type, ""), out var id)) ids.Add(id);
+            if (before.TryGetValue(("m.room.member", inviteEvent.Sender), out var inviterMember)) ids.Add(inviterMember);
+        }
+        var stripped = new JsonArray();
+        foreach (var record in (await events.GetEventsAsync(ids, cancellationToken)).Append(inviteEvent))
+            stripped.Add(Stripped(record));
+        return new JsonObject { ["invite_state"] = new JsonObject { ["events"] = stripped } };
+    }
+
+    private static JsonObject Stripped(EventRecord record)
+    {
+        var pdu = JsonNode.Parse(record.Json)!.AsObject();
+        return new JsonObject
+        {
+            ["type"] = record.Type,
+            ["state_key"] = record.StateKey,
+            ["sender"] = record.Sender,
+            ["content"] = pdu["content"]?.DeepClone() ?? new JsonObject(),
+        };
+    }
+
+    /// <summary>The state events to send, in stream order, per the mode, the state filter and lazy loading of members.</summary>
+    private async Task<IReadOnlyList<EventRecord>> StateAsync(SyncRequest request, string roomId, List<EventRecord> timelineEvents, long upTo,
+        RoomStateMode mode, long stateSince, CancellationToken cancellationToken)
+    {
+        var atStart = timelineEvents.Count > 0
+            ? await events.GetStateBeforeAsync(timelineEvents[0].EventId, cancellationToken)
+            : await StateAtAsync(roomId, upTo, cancellationToken);
+        if (atStart is null)
+            return [];
+        var known = mode == RoomStateMode.Delta ? await StateAtAsync(roomId, stateSince, cancellationToken) ?? [] : [];
+        var filter = request.Filter.State;
+        var members = filter.LazyLoadMembers
+            ? new HashSet<string>(timelineEvents.Select(e => e.Sender).Append(request.UserId), StringComparer.Ordinal)
+            : null;
+        var ids = atStart
+            .Where(entry => !known.TryGetValue(entry.Key, out var had) || had != entry.Value)
+            .Where(entry => members is null || entry.Key.Type != "m.room.member" || members.Contains(entry.Key.StateKey))
+            .Select(entry => entry.Value)
+            .ToList();
+        var records = await events.GetEventsAsync(ids, cancellationToken);
+        return [.. records.Where(r => filter.Allows(r.Type, r.Sender)).OrderBy(r => r.StreamOrdering ?? long.MinValue)];
+    }
+
+    private async Task<StateMap?> StateAtAsync(string roomId, long position, CancellationToken cancellationToken) =>
+        await timeline.GetLastEventIdAtAsync(roomId, position, cancellationToken) is { } eventId
+            ? await events.GetStateAfterAsync(eventId, cancellationToken)
+            : null;
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Homeserver.Storage.Events;
+using Homeserver.Storage.UserData;
+
+namespace Homeserver.Sync;
+
+/// <summary>
+/// Builds <c>/sync</c> responses: everything between the request's <c>since</c> token and the
+/// highest committed positions now. An incremental sync that finds nothing waits for
+/// <see cref="SyncWakeups"/> until the timeout and then looks again.
+/// </summary>
+public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
+    SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts)
+{
+    /// <summary>The longest a sync waits, whatever the client asks.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task<JsonObject> SyncAsync(SyncRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var timeout = request.Timeout > MaxTimeout ? MaxTimeout : request.Timeout;
+        while (true)
+        {
+            // Taken before reading: a change committed during the read completes this signal.
+            var signal = wakeups.NextSignal;
+            var (response, isEmpty) = await BuildAsync(request, cancellationToken);
+            if (!isEmpty || request.Since is null || request.FullState)
+                return response;
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+                return response;
+            try
+            {
+                await signal.WaitAsync(remaining, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return response;
+            }
+        }
+    }
+
+    private async Task<(JsonObject Response, bool IsEmpty)> BuildAsync(SyncRequest request, CancellationToken cancellationToken)
+    {
+        var since = request.Since;
+        var current = new SyncToken(
+            await events.GetMaxStreamOrderingAsync(cancellationToken),
+            await accountData.GetCurrentPositionAsync(cancellationToken),
+            typing.CurrentPosition,
+            await receipts.GetCurrentPositionAsync(cancellationToken));
+        // A token from beyond the current positions never moves the client backwards.
+        var to = since is { } s
+            ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData), Math.Max(s.Typing, current.Typing),
+                Math.Max(s.Receipts, current.Receipts))
+            : current;
+        var sinceAccountData = since?.AccountData ?? 0;
+
+        var changes = (await accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken))
+            .Where(c => c.StreamPosition <= to.AccountData).ToList();
+        var global = new JsonArray();
+        foreach (var change in changes.Where(c => c.RoomId == IAccountDataStore.GlobalRoomId && request.Filter.AccountData.Allows(c.Type, request.UserId)))
+            global.Add(AccountDataEvent(change));
+        var roomAccountData = changes.Where(c => c.RoomId != IAccountDataStore.GlobalRoomId && request.Filter.RoomAccountData.Allows(c.Type, request.UserId))
+            .GroupBy(c => c.RoomId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new JsonArray([.. g.Select(AccountDataEvent)]), StringComparer.Ordinal);
+
+        var roomSections = await BuildRoomsAsync(request, to, roomAccountData, cancellationToken);
+        var isEmpty = global.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0 && roomSections.Leave.Count == 0;
+        var response = new JsonObject
+        {
+            ["next_batch"] = to.ToString(),
+            ["rooms"] = new JsonObject
+            {
+                ["join"] = roomSections.Join,
+                ["invite"] = roomSections.Invite,
+                ["leave"] = roomSections.Leave,
+                ["knock"] = new JsonObject(),
+            },
+            ["account_data"] = new JsonObject { ["events"] = global },
+            ["presence"] = new JsonObject { ["events"] = new JsonArray() },
+            ["to_device"] = new JsonObject { ["events"] = new JsonArray() },
+            ["device_lists"] = new JsonObject { ["changed"] = new JsonArray(), ["left"] = new JsonArray() },
+            ["device_one_time_keys_count"] = new JsonObject(),
+        };
+        return (response, isEmpty);
+    }
+
+    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave);
+
+    /// <summary>
+    /// Sorts the user's rooms by membership at the two positions, from the user's member events
+    /// (few per user, read through an index), and builds each room's section.
+    /// </summary>
+    private async Task<RoomSections> BuildRoomsAsync(SyncRequest request, SyncToken to, Dictionary<string, JsonArray> roomAccountData,
+        CancellationToken cancellationToken)
+    {
+        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject());
+        var sinceRoom = request.Since?.Room;
+        var memberships = await timeline.GetMembershipChangesAsync(request.UserId, 0, to.Room, cancellationToken);
+        var joined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
+            .Where(g => g.Last().Membership == "join" && request.Filter.Rooms.AllowsRoom(g.Key)).Select(g => g.Key).ToList();
+        var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
+        foreach (var room in memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal))
+        {
+            if (!request.Filter.Rooms.AllowsRoom(room.Key)) continue;
+            var latest = room.Last();
+            var atSince = sinceRoom is { } position ? room.LastOrDefault(m => m.StreamOrdering <= position)?.Membership : null;
+            var changedSince = sinceRoom is null || latest.StreamOrdering > sinceRoom;
+            var accountDataEvents = roomAccountData.GetValueOrDefault(room.Key) ?? [];
+            switch (latest.Membership)
+            {
+                case "join":
+                {
+                    var ongoing = sinceRoom is not null && atSince == "join" && !request.FullState;
+                    var state = ongoing ? RoomStateMode.Delta : RoomStateMode.Full;
+                    var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken);
+                    var ephemeral = new JsonArray();
+                    if (typing.GetTypingEvent(room.Key, ongoing ? request.Since!.Value.Typing : null) is { } typingEvent)
+                        ephemeral.Add(typingEvent);
+                    if (receiptEvents.TryGetValue(room.Key, out var receiptEvent))
+                        ephemeral.Add(receiptEvent);
+                    if (!ongoing || section.HasContent || accountDataEvents.Count > 0 || ephemeral.Count > 0)
+                    {
+                        // The summary is sent when it may have changed; clients keep the last one.
+                        var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken) : [];
+                        sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
+                    }
+                    break;
+                }
+                case "invite" when changedSince || request.FullState:
+                    sections.Invite[room.Key] = await rooms.InvitedRoomAsync(latest, cancellationToken);
+                    break;
+                case "leave" or "ban" when sinceRoom is null ? request.Filter.IncludeLeave : changedSince:
+                {
+                    // History up to the leave only for rooms the user was in; a rejected invite shows just the leave.
+                    var wasJoined = room.Any(m => m.Membership == "join" && (sinceRoom is null || m.StreamOrdering > sinceRoom || atSince == "join"));
+                    var after = wasJoined ? sinceRoom ?? 0 : latest.StreamOrdering - 1;
+                    var state = !wasJoined ? RoomStateMode.None : atSince == "join" ? RoomStateMode.Delta : RoomStateMode.Full;
+                    var section = await rooms.BuildAsync(request, room.Key, after, latest.StreamOrdering, state, cancellationToken, stateSince: sinceRoom ?? 0);
+                    sections.Leave[room.Key] = rooms.LeftRoom(section, accountDataEvents);
+                    break;
+                }
+            }
+        }
+        return sections;
+    }
+
+    private static JsonObject AccountDataEvent(AccountDataRecord record) => new()
+    {
+        ["type"] = record.Type,
+        ["content"] = JsonNode.Parse(record.ContentJson),
+    };
+}
