@@ -24,7 +24,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<ILoginTokenStore, LoginTokenStore>();
-        services.AddSingleton<IRoomEventStore, RoomEventStore>();
+        services.AddSingleton<RoomEventStore>();
+        // The room, read and timeline queries are one store (partial classes) sharing its caches.
+        services.AddSingleton<IRoomEventStore>(provider => provider.GetRequiredService<RoomEventStore>());
+        services.AddSingleton<IRoomReadStore>(provider => provider.GetRequiredService<RoomEventStore>());
+        services.AddSingleton<IRoomTimelineStore>(provider => provider.GetRequiredService<RoomEventStore>());
         return services;
     }
 }

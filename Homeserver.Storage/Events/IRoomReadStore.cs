@@ -1,11 +1,8 @@
 namespace Homeserver.Storage.Events;
 
-/// <summary>Reads (and the forgotten-room marks) the Client-Server room endpoints need beyond <see cref="IRoomEventStore"/>.</summary>
+/// <summary>Reads (later joins, and the forgotten-room marks) the Client-Server room endpoints need beyond <see cref="IRoomEventStore"/>.</summary>
 public interface IRoomReadStore
 {
-    /// <summary>Ids of the served (not rejected, not soft-failed, not outlier) redactions in the room that name <paramref name="eventId"/>, oldest first.</summary>
-    Task<IReadOnlyList<string>> GetRedactionIdsAsync(string roomId, string eventId, CancellationToken cancellationToken);
-
     /// <summary>Whether the user has a served join event in the room at a stream position after <paramref name="streamOrdering"/>.</summary>
     Task<bool> HasJoinedAfterAsync(string roomId, string userId, long streamOrdering, CancellationToken cancellationToken);
 

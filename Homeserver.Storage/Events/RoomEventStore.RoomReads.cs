@@ -2,16 +2,9 @@ using Dapper;
 
 namespace Homeserver.Storage.Events;
 
-/// <summary>The <see cref="IRoomReadStore"/> queries: redactions of an event and forgotten rooms.</summary>
+/// <summary>The <see cref="IRoomReadStore"/> queries: later joins and forgotten rooms.</summary>
 public sealed partial class RoomEventStore : IRoomReadStore
 {
-    private const string SelectRedactionIdsSql = """
-        SELECT n.event_id FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
-        WHERE e.room_id = @RoomId AND e.redacts = @EventId AND e.type = 'm.room.redaction'
-          AND e.rejection_reason IS NULL AND NOT e.is_soft_failed AND NOT e.is_outlier
-        ORDER BY e.stream_ordering
-        """;
-
     private const string SelectJoinedAfterSql = """
         SELECT COUNT(*) FROM events e
         WHERE e.room_id = @RoomId AND e.type = 'm.room.member' AND e.state_key = @UserId AND e.membership = 'join'
@@ -25,14 +18,6 @@ public sealed partial class RoomEventStore : IRoomReadStore
     private const string DeleteForgottenSql = "DELETE FROM forgotten_rooms WHERE user_id = @UserId AND room_id = @RoomId";
 
     private const string SelectForgottenSql = "SELECT room_id FROM forgotten_rooms WHERE user_id = @UserId";
-
-    public async Task<IReadOnlyList<string>> GetRedactionIdsAsync(string roomId, string eventId, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.QueryAsync<string>(new CommandDefinition(
-            SelectRedactionIdsSql, new { RoomId = roomId, EventId = eventId }, cancellationToken: cancellationToken));
-        return [.. ids];
-    }
 
     public async Task<bool> HasJoinedAfterAsync(string roomId, string userId, long streamOrdering, CancellationToken cancellationToken)
     {

@@ -34,13 +34,14 @@ public sealed class ServerProcessTests : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            // Generous bounds: a cold start (JIT, migrations) on a loaded CI machine can take seconds.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
             HttpResponseMessage? response = null;
-            var deadline = DateTime.UtcNow.AddSeconds(12);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
             while (response is null && DateTime.UtcNow < deadline && !process.HasExited)
             {
                 try { response = await http.GetAsync($"http://127.0.0.1:{port}/"); }
-                catch (HttpRequestException) { await Task.Delay(200); }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { await Task.Delay(200); }
             }
             response.Should().NotBeNull("the server should answer HTTP; stderr: {0}", process.HasExited ? await stderr : "");
         }

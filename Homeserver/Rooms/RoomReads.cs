@@ -11,7 +11,7 @@ namespace Homeserver.Rooms;
 /// The read side of the room endpoints, with history visibility applied: single events (redacted when
 /// a redaction applies), the state a user may see, and member lists.
 /// </summary>
-public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibility, IRoomReadStore reads, TimeProvider time)
+public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibility, RedactionFinder redactions, TimeProvider time)
 {
     /// <summary>
     /// An event the user may see, in client format: 403 for users who never were in a room that is not world
@@ -32,13 +32,10 @@ public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibili
     public async Task<JsonObject> FormatAsync(EventRecord ev, RoomVersion version, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var redactionId in await reads.GetRedactionIdsAsync(ev.RoomId, ev.EventId, cancellationToken))
-        {
-            var redaction = await reader.Store.GetEventAsync(redactionId, cancellationToken);
-            if (redaction is not null && await RedactionAppliesAsync(redaction, ev, cancellationToken))
-                return ClientEventFormat.Format(ev, version, now, redactedBecause: ClientEventFormat.Format(redaction, version, now));
-        }
-        return ClientEventFormat.Format(ev, version, now);
+        var applied = await redactions.FindAsync([ev], version, cancellationToken);
+        return applied.TryGetValue(ev.EventId, out var redaction)
+            ? ClientEventFormat.Format(ev, version, now, redactedBecause: ClientEventFormat.Format(redaction, version, now))
+            : ClientEventFormat.Format(ev, version, now);
     }
 
     /// <summary>
@@ -84,20 +81,6 @@ public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibili
         var state = await reader.Store.GetCurrentStateAsync(roomId, cancellationToken);
         if (await PowerLevelOfAsync(state, userId, roomId, cancellationToken) is var (level, required) && level < required)
             throw MatrixException.Forbidden("You need the redact power level to redact other users' events.");
-    }
-
-    /// <summary>
-    /// A redaction applies to an event of the same room when its sender sent the event or holds the
-    /// redact power level (checked here because room versions 3+ leave it to the server serving the event).
-    /// </summary>
-    private async Task<bool> RedactionAppliesAsync(EventRecord redaction, EventRecord target, CancellationToken cancellationToken)
-    {
-        if (redaction.RoomId != target.RoomId) return false;
-        if (redaction.Sender == target.Sender) return true;
-        var state = await reader.Store.GetStateBeforeAsync(redaction.EventId, cancellationToken);
-        if (state is null) return false;
-        var (level, required) = await PowerLevelOfAsync(state, redaction.Sender, target.RoomId, cancellationToken);
-        return level >= required;
     }
 
     /// <summary>The user's power level in the given state, and the level redacting needs.</summary>

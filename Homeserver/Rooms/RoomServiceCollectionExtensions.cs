@@ -8,11 +8,10 @@ public static class RoomServiceCollectionExtensions
     /// <summary>The room services of the Client-Server API (needs the storage and the room event pipeline).</summary>
     public static IServiceCollection AddRooms(this IServiceCollection services)
     {
-        // The room read queries live on the event store (a partial class); share its instance and caches.
-        services.AddSingleton<IRoomReadStore>(provider => (IRoomReadStore)provider.GetRequiredService<IRoomEventStore>());
         services.AddSingleton<RoomEventSender>();
         services.AddSingleton<RoomStateReader>();
         services.AddSingleton<HistoryVisibility>();
+        services.AddSingleton<RedactionFinder>();
         services.AddSingleton<RoomReads>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();

@@ -10,13 +10,10 @@ public static class SyncServiceCollectionExtensions
     /// <summary>Sync and pagination; call after the storage and user data services are added.</summary>
     public static IServiceCollection AddSync(this IServiceCollection services)
     {
-        // The timeline reads live on the room event store; one instance shares its caches.
-        services.AddSingleton(sp => (IRoomTimelineStore)sp.GetRequiredService<IRoomEventStore>());
         services.AddSingleton<SyncWakeups>();
         services.AddSingleton<AccountDataStore>();
         services.Replace(ServiceDescriptor.Singleton<IAccountDataStore, NotifyingAccountDataStore>());
         services.AddSingleton<RoomTimelineReader>();
-        services.AddSingleton<RedactionFinder>();
         services.AddSingleton<ClientEventWriter>();
         services.AddSingleton<RoomSyncBuilder>();
         services.AddSingleton<SyncService>();

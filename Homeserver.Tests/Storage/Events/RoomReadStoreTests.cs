@@ -2,30 +2,13 @@ using Homeserver.Storage.Events;
 
 namespace Homeserver.Tests.Storage.Events;
 
-/// <summary>The reads behind the room endpoints (redactions, later joins, forgotten rooms), on each backend.</summary>
+/// <summary>The reads behind the room endpoints (later joins, forgotten rooms), on each backend.</summary>
 public abstract class RoomReadStoreTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : BackendFixture
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     private async Task<RoomEventStore> StoreAsync() => new(await fixture.GetSharedDatabaseAsync());
-
-    [SkippableFact]
-    public async Task Only_served_redactions_of_the_event_are_listed_oldest_first()
-    {
-        var store = await StoreAsync();
-        var room = new TestRoom();
-        await store.PersistAsync(room.Create(), None);
-        var message = room.Message();
-        var first = room.Next("m.room.redaction") with { Redacts = message.EventId };
-        var rejected = room.Next("m.room.redaction", rejectionReason: "not allowed") with { Redacts = message.EventId };
-        var second = room.Next("m.room.redaction") with { Redacts = message.EventId };
-        var other = room.Next("m.room.redaction") with { Redacts = "$elsewhere" };
-        await store.PersistAsync(room.Batch([message, first, rejected, second, other], changesState: false), None);
-
-        (await store.GetRedactionIdsAsync(room.RoomId, message.EventId, None)).Should().Equal(first.EventId, second.EventId);
-        (await store.GetRedactionIdsAsync(room.RoomId, "$never", None)).Should().BeEmpty();
-    }
 
     [SkippableFact]
     public async Task A_join_after_a_position_is_found_and_one_before_is_not()

@@ -4,7 +4,7 @@ using Homeserver.Federation.Events;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Storage.Events;
 
-namespace Homeserver.Sync;
+namespace Homeserver.Rooms;
 
 /// <summary>
 /// Finds, for events about to be shown to a client, the redaction that applies to each: an
