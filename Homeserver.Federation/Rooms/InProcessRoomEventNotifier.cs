@@ -29,8 +29,9 @@ public sealed class InProcessRoomEventNotifier : IRoomEventNotifier
             signal = _next;
             _next = NewSignal();
         }
-        signal.TrySetResult();
+        // Observers first, then the waiters: a woken waiter finds every observer already told.
         Committed?.Invoke(committed);
+        signal.TrySetResult();
     }
 
     public async Task<long> WaitForPositionAfterAsync(long afterPosition, TimeSpan timeout, CancellationToken cancellationToken)

@@ -87,11 +87,12 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             // The next events of the room point to these: keep them parsed.
             foreach (var plan in toPersist)
                 cache.Add(new StoredPdu(plan.Pdu!, plan.ToPersist!.RejectionReason is not null, IsOutlier: false));
-            Complete(plans, persisted);
+            // Notify before acknowledging, so a client that has its answer finds its event in a sync it starts next.
             var orderings = persisted.Where(p => p.StreamOrdering is not null).ToList();
             if (orderings.Count > 0)
                 notifier.NotifyCommitted(new RoomEventsCommitted(roomId, orderings.Select(p => p.EventId).ToList(),
                     orderings.Max(p => p.StreamOrdering!.Value)));
+            Complete(plans, persisted);
             return;
         }
     }
