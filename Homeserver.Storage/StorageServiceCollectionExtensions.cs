@@ -1,6 +1,7 @@
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Database;
 using Homeserver.Storage.Events;
+using Homeserver.Storage.RoomAliases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IUiaSessionStore, UiaSessionStore>();
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<ILoginTokenStore, LoginTokenStore>();
+        services.AddSingleton<IRoomAliasStore, RoomAliasStore>();
         services.AddSingleton<RoomEventStore>();
         // The room, read and timeline queries are one store (partial classes) sharing its caches.
         services.AddSingleton<IRoomEventStore>(provider => provider.GetRequiredService<RoomEventStore>());

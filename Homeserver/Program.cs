@@ -49,6 +49,7 @@ app.MapAccountsApi();
 app.MapCreateRoomApi();
 app.MapRoomEventsApi();
 app.MapRoomMembershipApi();
+app.MapRoomDirectoryApi();
 app.MapSyncApi();
 app.MapRoomMessagesApi();
 app.MapTypingApi();

@@ -14,7 +14,8 @@ namespace Homeserver.Rooms;
 /// sends the room's initial events in the spec's order: create, creator's join, power levels, preset
 /// state (join rules, history visibility, guest access), <c>initial_state</c>, name, topic, invites.
 /// </summary>
-public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, IProfileStore profiles, HomeserverConfig config)
+public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, IProfileStore profiles, HomeserverConfig config,
+    RoomDirectory directory)
 {
     private sealed record StateEvent(string Type, string StateKey, JsonObject Content);
 
@@ -23,8 +24,7 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
         var versionId = OptionalString(request, "room_version") ?? config.DefaultRoomVersion;
         if (!RoomVersionRegistry.TryGet(versionId, out var version))
             throw new MatrixException(400, ErrorCodes.UnsupportedRoomVersion, $"Room version '{versionId}' is not supported by this server.");
-        if (request.ContainsKey("room_alias_name"))
-            throw MatrixException.InvalidParam("room_alias_name is not supported: this server has no room directory yet.");
+        var alias = await ReadAliasAsync(request, cancellationToken);
         if (request["invite_3pid"] is JsonArray { Count: > 0 })
             throw MatrixException.InvalidParam("invite_3pid is not supported: this server has no identity server integration.");
         // visibility only picks the default preset here: publishing in the room directory needs the directory, which this server does not have yet.
@@ -86,6 +86,13 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
         MemberProfile.Apply(creatorJoin, await profiles.GetAsync(creator, cancellationToken));
         await SendStateAsync(roomId, creator, new("m.room.member", creator, creatorJoin), cancellationToken);
         await SendStateAsync(roomId, creator, new("m.room.power_levels", "", powerLevels), cancellationToken);
+        if (alias is not null)
+        {
+            // Checked free above; a concurrent request may still have taken it since.
+            if (!await directory.AddForNewRoomAsync(alias, roomId, creator, cancellationToken))
+                throw new MatrixException(400, ErrorCodes.RoomInUse, $"Room alias {alias} was taken while the room was being created.");
+            await SendStateAsync(roomId, creator, new("m.room.canonical_alias", "", new JsonObject { ["alias"] = alias }), cancellationToken);
+        }
         foreach (var ev in presetState.Concat(initialState)) await SendStateAsync(roomId, creator, ev, cancellationToken);
         if (name is not null) await SendStateAsync(roomId, creator, new("m.room.name", "", new JsonObject { ["name"] = name }), cancellationToken);
         if (topic is not null) await SendStateAsync(roomId, creator, new("m.room.topic", "", new JsonObject { ["topic"] = topic }), cancellationToken);
@@ -96,6 +103,18 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
             await SendStateAsync(roomId, creator, new("m.room.member", invitee, content), cancellationToken);
         }
         return roomId;
+    }
+
+    /// <summary>The full alias <c>#room_alias_name:server</c>, checked valid and free before anything is created; null without one.</summary>
+    private async Task<string?> ReadAliasAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        if (OptionalString(request, "room_alias_name") is not { } localpart) return null;
+        var alias = $"#{localpart}:{config.ServerName}";
+        if (localpart.Length == 0 || localpart.Contains(':') || !RoomAlias.IsValid(alias))
+            throw MatrixException.InvalidParam($"room_alias_name '{localpart}' does not make a valid room alias.");
+        if (await directory.ExistsAsync(alias, cancellationToken))
+            throw new MatrixException(400, ErrorCodes.RoomInUse, $"Room alias {alias} already exists.");
+        return alias;
     }
 
     /// <summary>The spec's default power levels; v12 creators have infinite power and are not listed.</summary>

@@ -11,7 +11,8 @@ namespace Homeserver.Rooms;
 /// Membership changes a local user asks for (join, leave, invite, kick, ban, unban, knock, forget), each an
 /// <c>m.room.member</c> event through the pipeline, whose auth rules decide (403 with their reason).
 /// </summary>
-public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reader, IRoomReadStore reads, IProfileStore profiles, ServerIdentity identity)
+public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reader, IRoomReadStore reads, IProfileStore profiles, ServerIdentity identity,
+    RoomDirectory directory)
 {
     public async Task<string> JoinAsync(string userId, bool isGuest, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
     {
@@ -76,11 +77,11 @@ public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reade
         return await sender.SendAsync(roomId, "m.room.member", target, senderId, content, null, cancellationToken);
     }
 
-    /// <summary>A room id of a room this server holds; aliases need the room directory, remote rooms federation.</summary>
+    /// <summary>A room id of a room this server holds; local aliases resolve through the directory, remote rooms need federation.</summary>
     private async Task<string> ResolveAsync(string roomIdOrAlias, CancellationToken cancellationToken)
     {
         if (RoomAlias.IsValid(roomIdOrAlias))
-            throw MatrixException.NotFound("Room aliases cannot be resolved: this server has no room directory yet.");
+            roomIdOrAlias = await directory.ResolveAsync(roomIdOrAlias, cancellationToken);
         if (!RoomId.IsValid(roomIdOrAlias)) throw MatrixException.InvalidParam($"'{roomIdOrAlias}' is not a room ID or alias.");
         if (await reader.Store.GetRoomAsync(roomIdOrAlias, cancellationToken) is null)
             throw MatrixException.NotFound(roomIdOrAlias.EndsWith(":" + identity.ServerName, StringComparison.Ordinal) || !roomIdOrAlias.Contains(':')

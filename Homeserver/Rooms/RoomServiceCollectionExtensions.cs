@@ -13,6 +13,7 @@ public static class RoomServiceCollectionExtensions
         services.AddSingleton<HistoryVisibility>();
         services.AddSingleton<RedactionFinder>();
         services.AddSingleton<RoomReads>();
+        services.AddSingleton<RoomDirectory>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();
         services.AddSingleton<IProfileChangeListener, RoomProfileUpdater>();
