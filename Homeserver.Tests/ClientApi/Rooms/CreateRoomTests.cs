@@ -118,7 +118,7 @@ public class CreateRoomTests(RoomsFixture fixture) : IClassFixture<RoomsFixture>
     public async Task Invalid_requests_are_refused_with_400()
     {
         var alice = await NewUserAsync();
-        await (await alice.SendAsync(HttpMethod.Post, "/createRoom", new JsonObject { ["room_alias_name"] = "lounge" }))
+        await (await alice.SendAsync(HttpMethod.Post, "/createRoom", new JsonObject { ["room_alias_name"] = "a:b" }))
             .ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
         await (await alice.SendAsync(HttpMethod.Post, "/createRoom", new JsonObject { ["preset"] = "party" }))
             .ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
