@@ -20,7 +20,8 @@ public static class RoomEventsApi
         {
             group.MapPut("/rooms/{roomId}/send/{eventType}/{txnId}", Send).RequireMatrixAuth().RequireRateLimit(RateLimitPolicies.Message);
             group.MapPut("/rooms/{roomId}/state/{eventType}", (string roomId, string eventType, RequestUser user, RoomEventSender sender,
-                RoomStateReader reader, HttpRequest request) => PutState(roomId, eventType, "", user, sender, reader, request)).RequireMatrixAuth();
+                RoomStateReader reader, RoomDirectory directory, HttpRequest request) =>
+                PutState(roomId, eventType, "", user, sender, reader, directory, request)).RequireMatrixAuth();
             group.MapPut("/rooms/{roomId}/state/{eventType}/{stateKey}", PutState).RequireMatrixAuth();
             group.MapGet("/rooms/{roomId}/state", GetState).RequireMatrixAuth();
             group.MapGet("/rooms/{roomId}/state/{eventType}", (string roomId, string eventType, string? format, RequestUser user,
@@ -45,12 +46,14 @@ public static class RoomEventsApi
     }
 
     private static async Task<JsonObject> PutState(string roomId, string eventType, string stateKey, RequestUser user, RoomEventSender sender,
-        RoomStateReader reader, HttpRequest request)
+        RoomStateReader reader, RoomDirectory directory, HttpRequest request)
     {
         UserPathChecks.RequireRoomId(roomId);
         RoomEventChecks.CheckTypeAndStateKey(eventType, stateKey);
         var content = await JsonBody.ReadObjectAsync(request);
         await reader.RequireRoomAsync(roomId, request.HttpContext.RequestAborted);
+        if (eventType == "m.room.canonical_alias" && stateKey == "")
+            await directory.CheckCanonicalAliasAsync(roomId, content, request.HttpContext.RequestAborted);
         var eventId = await sender.SendAsync(roomId, eventType, stateKey, user.UserId, content, null, request.HttpContext.RequestAborted);
         return new JsonObject { ["event_id"] = eventId };
     }

@@ -67,6 +67,33 @@ public sealed class RoomDirectory(IRoomAliasStore aliases, RoomStateReader reade
     public Task<bool> AddForNewRoomAsync(string roomAlias, string roomId, string creator, CancellationToken cancellationToken) =>
         aliases.AddAsync(roomAlias, roomId, creator, cancellationToken);
 
+    /// <summary>
+    /// The checks the spec asks of a client's <c>m.room.canonical_alias</c>: every alias and alt alias must be valid
+    /// (400 <c>M_INVALID_PARAM</c>), and every local one must point to the room (400 <c>M_BAD_ALIAS</c>).
+    /// Remote aliases cannot be resolved without federation, so they are not checked.
+    /// </summary>
+    public async Task CheckCanonicalAliasAsync(string roomId, JsonObject content, CancellationToken cancellationToken)
+    {
+        var all = new List<string>();
+        if (content["alias"] is { } alias) all.Add(AliasText(alias, "alias"));
+        if (content["alt_aliases"] is { } alternatives)
+        {
+            if (alternatives is not JsonArray array) throw MatrixException.InvalidParam("alt_aliases must be an array of room aliases.");
+            all.AddRange(array.Select(node => AliasText(node, "alt_aliases")));
+        }
+        foreach (var text in all)
+        {
+            if (Parse(text).Server.ToString() != identity.ServerName) continue;
+            if ((await aliases.GetAsync(text, cancellationToken))?.RoomId != roomId)
+                throw new MatrixException(400, ErrorCodes.BadAlias, $"The alias '{text}' does not point to this room.");
+        }
+    }
+
+    private static string AliasText(JsonNode? node, string field) =>
+        node is JsonValue v && v.TryGetValue<string>(out var text) && RoomAlias.IsValid(text)
+            ? text
+            : throw MatrixException.InvalidParam($"{field} must contain only valid room aliases.");
+
     /// <summary>400 <c>M_INVALID_PARAM</c> unless the text is a valid alias of this server.</summary>
     public void RequireLocal(string roomAlias)
     {

@@ -183,4 +183,26 @@ public class RoomDirectoryTests(RoomsFixture fixture) : IClassFixture<RoomsFixtu
         await (await bob.SendAsync(HttpMethod.Post, $"/join/{Esc(NewAlias())}", new JsonObject())).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
         await (await bob.SendAsync(HttpMethod.Post, $"/join/{Esc("#lounge:elsewhere.example")}", new JsonObject())).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
     }
+
+    [Fact]
+    public async Task A_canonical_alias_event_may_name_only_local_aliases_of_the_room()
+    {
+        var alice = await NewUserAsync();
+        var roomId = await CreateRoomAsync(alice);
+        var otherRoom = await CreateRoomAsync(alice);
+        var alias = NewAlias();
+        var othersAlias = NewAlias();
+        await PutAliasAsync(alice, alias, roomId);
+        await PutAliasAsync(alice, othersAlias, otherRoom);
+        var path = $"/rooms/{Esc(roomId)}/state/m.room.canonical_alias";
+
+        await alice.OkAsync(HttpMethod.Put, path, new JsonObject { ["alias"] = alias, ["alt_aliases"] = new JsonArray("#elsewhere:remote.example") });
+        await (await alice.SendAsync(HttpMethod.Put, path, new JsonObject { ["alias"] = othersAlias })).ShouldBeMatrixErrorAsync(400, ErrorCodes.BadAlias);
+        await (await alice.SendAsync(HttpMethod.Put, path, new JsonObject { ["alt_aliases"] = new JsonArray(NewAlias()) }))
+            .ShouldBeMatrixErrorAsync(400, ErrorCodes.BadAlias);
+        await (await alice.SendAsync(HttpMethod.Put, path, new JsonObject { ["alias"] = "not an alias" })).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
+        await (await alice.SendAsync(HttpMethod.Put, path, new JsonObject { ["alt_aliases"] = "x" })).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
+        (await alice.StateContentAsync(roomId, "m.room.canonical_alias"))["alias"]!.GetValue<string>().Should().Be(alias);
+        await alice.OkAsync(HttpMethod.Put, path, new JsonObject());
+    }
 }
