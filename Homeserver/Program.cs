@@ -51,6 +51,7 @@ app.MapRoomEventsApi();
 app.MapRoomMembershipApi();
 app.MapSyncApi();
 app.MapRoomMessagesApi();
+app.MapEventContextApi();
 app.MapTypingApi();
 app.MapReceiptsApi();
 

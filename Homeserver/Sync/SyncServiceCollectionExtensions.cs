@@ -22,6 +22,7 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<ReceiptEvents>();
         services.AddSingleton<RoomMessagesService>();
+        services.AddSingleton<EventContextService>();
         return services;
     }
 }
