@@ -54,6 +54,7 @@ app.MapRoomMessagesApi();
 app.MapEventContextApi();
 app.MapTypingApi();
 app.MapReceiptsApi();
+app.MapReadMarkersApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
