@@ -55,6 +55,7 @@ app.MapEventContextApi();
 app.MapTypingApi();
 app.MapReceiptsApi();
 app.MapReadMarkersApi();
+app.MapPresenceApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

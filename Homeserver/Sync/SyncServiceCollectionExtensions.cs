@@ -18,6 +18,8 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<RoomSyncBuilder>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingTracker>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<SharedRooms>();
         services.AddSingleton<CurrentStateReader>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<ReceiptEvents>();
