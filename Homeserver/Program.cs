@@ -52,8 +52,11 @@ app.MapRoomMembershipApi();
 app.MapRoomDirectoryApi();
 app.MapSyncApi();
 app.MapRoomMessagesApi();
+app.MapEventContextApi();
 app.MapTypingApi();
 app.MapReceiptsApi();
+app.MapReadMarkersApi();
+app.MapPresenceApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

@@ -34,10 +34,11 @@ public static class SyncApi
             "true" => true,
             _ => throw MatrixException.InvalidParam("'full_state' must be true or false."),
         };
-        if (Single(query, "set_presence") is { } presence && presence is not ("online" or "offline" or "unavailable"))
+        var setPresence = Single(query, "set_presence");
+        if (setPresence is not null && !PresenceTracker.IsPresence(setPresence))
             throw MatrixException.InvalidParam("'set_presence' must be online, offline or unavailable.");
         var filter = await SyncFilter.LoadAsync(Single(query, "filter"), user.UserId, filters, request.HttpContext.RequestAborted);
-        return await sync.SyncAsync(new SyncRequest(user.UserId, user.DeviceId, since, filter, fullState, timeout), request.HttpContext.RequestAborted);
+        return await sync.SyncAsync(new SyncRequest(user.UserId, user.DeviceId, since, filter, fullState, timeout, setPresence), request.HttpContext.RequestAborted);
     }
 
     /// <summary>A query parameter given at most once.</summary>

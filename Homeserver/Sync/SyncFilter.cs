@@ -25,6 +25,7 @@ public sealed class SyncFilter
         State = new EventFilter(room?["state"] as JsonObject);
         RoomAccountData = new EventFilter(room?["account_data"] as JsonObject);
         AccountData = new EventFilter(filter?["account_data"] as JsonObject);
+        Presence = new EventFilter(filter?["presence"] as JsonObject);
         IncludeLeave = room?["include_leave"] is JsonValue leave && leave.TryGetValue<bool>(out var l) && l;
         TimelineLimit = (int)Math.Min(Timeline.Limit ?? DefaultTimelineLimit, MaxTimelineLimit);
     }
@@ -39,6 +40,8 @@ public sealed class SyncFilter
     public EventFilter RoomAccountData { get; }
 
     public EventFilter AccountData { get; }
+
+    public EventFilter Presence { get; }
 
     public bool IncludeLeave { get; }
 

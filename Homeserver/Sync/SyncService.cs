@@ -11,7 +11,8 @@ namespace Homeserver.Sync;
 /// <see cref="SyncWakeups"/> until the timeout and then looks again.
 /// </summary>
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
-    SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts)
+    SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
+    PresenceTracker presence, SharedRooms sharedRooms)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -19,6 +20,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     public async Task<JsonObject> SyncAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        presence.TouchFromSync(request.UserId, request.SetPresence);
         var timeout = request.Timeout > MaxTimeout ? MaxTimeout : request.Timeout;
         while (true)
         {
@@ -48,11 +50,12 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             await events.GetMaxStreamOrderingAsync(cancellationToken),
             await accountData.GetCurrentPositionAsync(cancellationToken),
             typing.CurrentPosition,
-            await receipts.GetCurrentPositionAsync(cancellationToken));
+            await receipts.GetCurrentPositionAsync(cancellationToken),
+            presence.CurrentPosition);
         // A token from beyond the current positions never moves the client backwards.
         var to = since is { } s
             ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData), Math.Max(s.Typing, current.Typing),
-                Math.Max(s.Receipts, current.Receipts))
+                Math.Max(s.Receipts, current.Receipts), Math.Max(s.Presence, current.Presence))
             : current;
         var sinceAccountData = since?.AccountData ?? 0;
 
@@ -66,7 +69,8 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             .ToDictionary(g => g.Key, g => new JsonArray([.. g.Select(AccountDataEvent)]), StringComparer.Ordinal);
 
         var roomSections = await BuildRoomsAsync(request, to, roomAccountData, cancellationToken);
-        var isEmpty = global.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0 && roomSections.Leave.Count == 0;
+        var presenceEvents = await PresenceEventsAsync(request, roomSections.Joined, to.Presence, cancellationToken);
+        var isEmpty = global.Count == 0 && presenceEvents.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0 && roomSections.Leave.Count == 0;
         var response = new JsonObject
         {
             ["next_batch"] = to.ToString(),
@@ -78,7 +82,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                 ["knock"] = new JsonObject(),
             },
             ["account_data"] = new JsonObject { ["events"] = global },
-            ["presence"] = new JsonObject { ["events"] = new JsonArray() },
+            ["presence"] = new JsonObject { ["events"] = presenceEvents },
             ["to_device"] = new JsonObject { ["events"] = new JsonArray() },
             ["device_lists"] = new JsonObject { ["changed"] = new JsonArray(), ["left"] = new JsonArray() },
             ["device_one_time_keys_count"] = new JsonObject(),
@@ -86,7 +90,21 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         return (response, isEmpty);
     }
 
-    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave);
+    /// <summary>The rooms' sections, and the rooms the user is joined to.</summary>
+    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave, List<string> Joined);
+
+    /// <summary>Presence changes since the token of the other users who share a joined room with the user.</summary>
+    private async Task<JsonArray> PresenceEventsAsync(SyncRequest request, List<string> joinedRooms, long upTo, CancellationToken cancellationToken)
+    {
+        var result = new JsonArray();
+        foreach (var change in presence.ChangedBetween(request.Since?.Presence ?? 0, upTo))
+        {
+            if (change.UserId == request.UserId || !request.Filter.Presence.Allows("m.presence", change.UserId)) continue;
+            if (await sharedRooms.IsJoinedToAnyAsync(change.UserId, joinedRooms, cancellationToken))
+                result.Add(presence.ToEvent(change));
+        }
+        return result;
+    }
 
     /// <summary>
     /// Sorts the user's rooms by membership at the two positions, from the user's member events
@@ -95,11 +113,12 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     private async Task<RoomSections> BuildRoomsAsync(SyncRequest request, SyncToken to, Dictionary<string, JsonArray> roomAccountData,
         CancellationToken cancellationToken)
     {
-        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject());
         var sinceRoom = request.Since?.Room;
         var memberships = await timeline.GetMembershipChangesAsync(request.UserId, 0, to.Room, cancellationToken);
-        var joined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
-            .Where(g => g.Last().Membership == "join" && request.Filter.Rooms.AllowsRoom(g.Key)).Select(g => g.Key).ToList();
+        var allJoined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
+            .Where(g => g.Last().Membership == "join").Select(g => g.Key).ToList();
+        var joined = allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList();
+        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined);
         var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
         foreach (var room in memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal))
         {

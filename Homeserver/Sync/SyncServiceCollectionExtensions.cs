@@ -18,10 +18,13 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<RoomSyncBuilder>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingTracker>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<SharedRooms>();
         services.AddSingleton<CurrentStateReader>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<ReceiptEvents>();
         services.AddSingleton<RoomMessagesService>();
+        services.AddSingleton<EventContextService>();
         return services;
     }
 }

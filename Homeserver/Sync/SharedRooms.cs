@@ -1,0 +1,28 @@
+using Homeserver.Storage.Events;
+
+namespace Homeserver.Sync;
+
+/// <summary>Which rooms users are joined to, for presence: it is visible to users who share a room.</summary>
+public sealed class SharedRooms(IRoomEventStore events, IRoomTimelineStore timeline, CurrentStateReader state)
+{
+    public async Task<List<string>> JoinedRoomsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var max = await events.GetMaxStreamOrderingAsync(cancellationToken);
+        return [.. (await timeline.GetMembershipChangesAsync(userId, 0, max, cancellationToken))
+            .GroupBy(m => m.RoomId, StringComparer.Ordinal)
+            .Where(g => g.Last().Membership == "join")
+            .Select(g => g.Key)];
+    }
+
+    /// <summary>Whether <paramref name="other"/> is joined to one of <paramref name="rooms"/>.</summary>
+    public async Task<bool> IsJoinedToAnyAsync(string other, IEnumerable<string> rooms, CancellationToken cancellationToken)
+    {
+        foreach (var roomId in rooms)
+            if (await state.MembershipAsync(roomId, other, cancellationToken) == "join")
+                return true;
+        return false;
+    }
+
+    public async Task<bool> ShareARoomAsync(string userId, string other, CancellationToken cancellationToken) =>
+        userId == other || await IsJoinedToAnyAsync(other, await JoinedRoomsAsync(userId, cancellationToken), cancellationToken);
+}
