@@ -26,12 +26,9 @@ public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvid
 
     private const string DeleteByUserExceptDeviceSql = "DELETE FROM access_tokens WHERE user_id = @UserId AND device_id <> @KeepDeviceId";
 
-    /// <summary>Length of a SHA-256 hash, the only form in which tokens are stored.</summary>
-    public const int TokenHashLength = 32;
-
     public async Task<AccessTokenRecord?> FindByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
+        TokenHash.Check(tokenHash);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AccessTokenRow>(
             new CommandDefinition(SelectByHashSql, new { TokenHash = tokenHash }, cancellationToken: cancellationToken));
@@ -41,7 +38,7 @@ public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvid
     /// <summary>Stores a new token; throws <see cref="StorageConflictException"/> if the hash is already stored.</summary>
     public async Task AddAsync(byte[] tokenHash, AccessTokenRecord record, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
+        TokenHash.Check(tokenHash);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrEmpty(record.UserId, nameof(record));
         ArgumentException.ThrowIfNullOrEmpty(record.DeviceId, nameof(record));
@@ -56,8 +53,7 @@ public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvid
         };
         try
         {
-            await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-                new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            await database.ExecuteInTransactionAsync(InsertSql, parameters, cancellationToken);
         }
         catch (DbException e) when (database.Dialect.IsUniqueViolation(e))
         {
@@ -67,27 +63,17 @@ public sealed class AccessTokenStore(IDatabase database, TimeProvider timeProvid
 
     public async Task<bool> DeleteAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
-        var deleted = await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(DeleteByHashSql, new { TokenHash = tokenHash }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        TokenHash.Check(tokenHash);
+        var deleted = await database.ExecuteInTransactionAsync(DeleteByHashSql, new { TokenHash = tokenHash }, cancellationToken);
         return deleted > 0;
     }
 
     public Task<int> DeleteByDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(DeleteByDeviceSql, new { UserId = userId, DeviceId = deviceId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(DeleteByDeviceSql, new { UserId = userId, DeviceId = deviceId }, cancellationToken);
 
     public Task<int> DeleteByUserAsync(string userId, string? keepDeviceId, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(keepDeviceId is null ? DeleteByUserSql : DeleteByUserExceptDeviceSql,
-                new { UserId = userId, KeepDeviceId = keepDeviceId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(keepDeviceId is null ? DeleteByUserSql : DeleteByUserExceptDeviceSql, new { UserId = userId, KeepDeviceId = keepDeviceId }, cancellationToken);
 
-    private static void CheckHash(byte[] tokenHash)
-    {
-        ArgumentNullException.ThrowIfNull(tokenHash);
-        if (tokenHash.Length != TokenHashLength)
-            throw new ArgumentException($"An access token hash is {TokenHashLength} bytes (SHA-256), not {tokenHash.Length}.", nameof(tokenHash));
-    }
 
     /// <summary>Dapper target: property setters convert SQLite's integer is_guest to bool.</summary>
     private sealed class AccessTokenRow

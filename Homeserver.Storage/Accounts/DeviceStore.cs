@@ -77,6 +77,5 @@ public sealed class DeviceStore(IDatabase database) : IDeviceStore
         ExecuteAsync(DeleteAllSql, new { UserId = userId }, cancellationToken);
 
     private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(sql, parameters, cancellationToken);
 }

@@ -20,16 +20,15 @@ public sealed class LoginTokenStore(IDatabase database, TimeProvider timeProvide
 
     public Task AddAsync(byte[] tokenHash, string userId, long expiresTs, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
+        TokenHash.Check(tokenHash);
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var parameters = new { TokenHash = tokenHash, UserId = userId, ExpiresTs = expiresTs, CreatedTs = timeProvider.GetUtcNow().ToUnixTimeMilliseconds() };
-        return database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.ExecuteInTransactionAsync(InsertSql, parameters, cancellationToken);
     }
 
     public Task<string?> TakeAsync(byte[] tokenHash, long nowMs, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
+        TokenHash.Check(tokenHash);
         return database.InTransactionAsync(async (connection, transaction) =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<LoginTokenRow>(
@@ -39,15 +38,8 @@ public sealed class LoginTokenStore(IDatabase database, TimeProvider timeProvide
     }
 
     public Task<int> DeleteExpiredAsync(long nowMs, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(DeleteExpiredSql, new { NowMs = nowMs }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(DeleteExpiredSql, new { NowMs = nowMs }, cancellationToken);
 
-    private static void CheckHash(byte[] tokenHash)
-    {
-        ArgumentNullException.ThrowIfNull(tokenHash);
-        if (tokenHash.Length != AccessTokenStore.TokenHashLength)
-            throw new ArgumentException($"A token hash is {AccessTokenStore.TokenHashLength} bytes (SHA-256), not {tokenHash.Length}.", nameof(tokenHash));
-    }
 
     private sealed class LoginTokenRow
     {

@@ -25,9 +25,9 @@ public sealed class RefreshTokenStore(IDatabase database, TimeProvider timeProvi
 
     public async Task AddAsync(byte[] tokenHash, RefreshTokenRecord record, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
+        TokenHash.Check(tokenHash);
         ArgumentNullException.ThrowIfNull(record);
-        CheckHash(record.AccessTokenHash);
+        TokenHash.Check(record.AccessTokenHash);
         ArgumentException.ThrowIfNullOrEmpty(record.UserId, nameof(record));
         ArgumentException.ThrowIfNullOrEmpty(record.DeviceId, nameof(record));
         var parameters = new
@@ -40,8 +40,7 @@ public sealed class RefreshTokenStore(IDatabase database, TimeProvider timeProvi
         };
         try
         {
-            await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-                new CommandDefinition(InsertSql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            await database.ExecuteInTransactionAsync(InsertSql, parameters, cancellationToken);
         }
         catch (DbException e) when (database.Dialect.IsUniqueViolation(e))
         {
@@ -51,7 +50,7 @@ public sealed class RefreshTokenStore(IDatabase database, TimeProvider timeProvi
 
     public Task<RefreshTokenRecord?> TakeAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
-        CheckHash(tokenHash);
+        TokenHash.Check(tokenHash);
         return database.InTransactionAsync(async (connection, transaction) =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<RefreshTokenRow>(
@@ -61,20 +60,11 @@ public sealed class RefreshTokenStore(IDatabase database, TimeProvider timeProvi
     }
 
     public Task<int> DeleteByDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(DeleteByDeviceSql, new { UserId = userId, DeviceId = deviceId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(DeleteByDeviceSql, new { UserId = userId, DeviceId = deviceId }, cancellationToken);
 
     public Task<int> DeleteByUserAsync(string userId, string? keepDeviceId, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(keepDeviceId is null ? DeleteByUserSql : DeleteByUserExceptDeviceSql,
-                new { UserId = userId, KeepDeviceId = keepDeviceId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(keepDeviceId is null ? DeleteByUserSql : DeleteByUserExceptDeviceSql, new { UserId = userId, KeepDeviceId = keepDeviceId }, cancellationToken);
 
-    private static void CheckHash(byte[] hash)
-    {
-        ArgumentNullException.ThrowIfNull(hash);
-        if (hash.Length != AccessTokenStore.TokenHashLength)
-            throw new ArgumentException($"A token hash is {AccessTokenStore.TokenHashLength} bytes (SHA-256), not {hash.Length}.", nameof(hash));
-    }
 
     private sealed class RefreshTokenRow
     {

@@ -84,6 +84,5 @@ public sealed class RegistrationTokenStore(IDatabase database) : IRegistrationTo
         await ExecuteAsync(CompleteSql, new { Token = token }, cancellationToken) > 0;
 
     private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(sql, parameters, cancellationToken);
 }

@@ -72,8 +72,7 @@ public sealed class UiaSessionStore(IDatabase database) : IUiaSessionStore
         }, cancellationToken);
 
     private Task<int> ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken) =>
-        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.ExecuteInTransactionAsync(sql, parameters, cancellationToken);
 
     private static string Serialize(IReadOnlyDictionary<string, string> stages)
     {

@@ -31,8 +31,7 @@ public sealed class UserStore(IDatabase database) : IUserStore
         ArgumentException.ThrowIfNullOrEmpty(user.UserId, nameof(user));
         try
         {
-            await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-                new CommandDefinition(InsertSql, user, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            await database.ExecuteInTransactionAsync(InsertSql, user, cancellationToken);
         }
         catch (DbException e) when (database.Dialect.IsUniqueViolation(e))
         {
@@ -57,17 +56,13 @@ public sealed class UserStore(IDatabase database) : IUserStore
 
     public async Task<bool> SetPasswordHashAsync(string userId, string? passwordHash, CancellationToken cancellationToken)
     {
-        var updated = await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(UpdatePasswordSql, new { UserId = userId, PasswordHash = passwordHash }, transaction, cancellationToken: cancellationToken)),
-            cancellationToken);
+        var updated = await database.ExecuteInTransactionAsync(UpdatePasswordSql, new { UserId = userId, PasswordHash = passwordHash }, cancellationToken);
         return updated > 0;
     }
 
     public async Task<bool> DeactivateAsync(string userId, CancellationToken cancellationToken)
     {
-        var updated = await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(DeactivateSql, new { UserId = userId, Deactivated = true }, transaction, cancellationToken: cancellationToken)),
-            cancellationToken);
+        var updated = await database.ExecuteInTransactionAsync(DeactivateSql, new { UserId = userId, Deactivated = true }, cancellationToken);
         return updated > 0;
     }
 

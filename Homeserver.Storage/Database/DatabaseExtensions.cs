@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 
 namespace Homeserver.Storage.Database;
 
@@ -12,4 +13,10 @@ public static class DatabaseExtensions
             await work(connection, transaction);
             return true;
         }, cancellationToken);
+
+    /// <summary>Runs one statement in its own write transaction; returns the affected row count.</summary>
+    public static Task<int> ExecuteInTransactionAsync(
+        this IDatabase database, string sql, object? parameters, CancellationToken cancellationToken) =>
+        database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
+            new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
 }

@@ -32,8 +32,7 @@ public sealed class ProfileStore(IDatabase database) : IProfileStore
         ArgumentException.ThrowIfNullOrEmpty(userId);
         try
         {
-            await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-                new CommandDefinition(InsertSql, new { UserId = userId, DisplayName = displayName }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            await database.ExecuteInTransactionAsync(InsertSql, new { UserId = userId, DisplayName = displayName }, cancellationToken);
         }
         catch (DbException e) when (database.Dialect.IsUniqueViolation(e))
         {
@@ -58,7 +57,6 @@ public sealed class ProfileStore(IDatabase database) : IProfileStore
     private Task UpsertAsync(string sql, string userId, string? value, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        return database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-            new CommandDefinition(sql, new { UserId = userId, Value = value }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.ExecuteInTransactionAsync(sql, new { UserId = userId, Value = value }, cancellationToken);
     }
 }

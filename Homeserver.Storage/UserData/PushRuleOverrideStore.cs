@@ -35,16 +35,14 @@ public sealed class PushRuleOverrideStore(IDatabase database) : IPushRuleOverrid
     public Task SetEnabledAsync(string userId, string kind, string ruleId, bool enabled, CancellationToken cancellationToken)
     {
         CheckKey(userId, kind, ruleId);
-        return database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(UpsertEnabledSql,
-            new { UserId = userId, Kind = kind, RuleId = ruleId, Enabled = enabled }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.ExecuteInTransactionAsync(UpsertEnabledSql, new { UserId = userId, Kind = kind, RuleId = ruleId, Enabled = enabled }, cancellationToken);
     }
 
     public Task SetActionsAsync(string userId, string kind, string ruleId, string actionsJson, CancellationToken cancellationToken)
     {
         CheckKey(userId, kind, ruleId);
         ArgumentException.ThrowIfNullOrEmpty(actionsJson);
-        return database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(UpsertActionsSql,
-            new { UserId = userId, Kind = kind, RuleId = ruleId, Actions = actionsJson }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return database.ExecuteInTransactionAsync(UpsertActionsSql, new { UserId = userId, Kind = kind, RuleId = ruleId, Actions = actionsJson }, cancellationToken);
     }
 
     private static void CheckKey(string userId, string kind, string ruleId)
