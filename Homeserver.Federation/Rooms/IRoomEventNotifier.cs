@@ -1,7 +1,11 @@
 namespace Homeserver.Federation.Rooms;
 
-/// <summary>Events of one room that a committed transaction stored, and the highest stream position among them.</summary>
-public sealed record RoomEventsCommitted(string RoomId, IReadOnlyList<string> EventIds, long MaxStreamOrdering);
+/// <summary>
+/// Events of one room that a committed transaction stored, the highest stream position among them, and the
+/// users whose membership these events changed (so a sync waiting for an invite to a new room wakes).
+/// </summary>
+public sealed record RoomEventsCommitted(string RoomId, IReadOnlyList<string> EventIds, long MaxStreamOrdering,
+    IReadOnlyList<string>? MembershipUserIds = null);
 
 /// <summary>
 /// Tells waiters (sync, later) that room events were committed. In-process for one node; an

@@ -90,8 +90,12 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             // Notify before acknowledging, so a client that has its answer finds its event in a sync it starts next.
             var orderings = persisted.Where(p => p.StreamOrdering is not null).ToList();
             if (orderings.Count > 0)
+            {
+                var members = toPersist.Select(p => p.Pdu!).Where(p => p.Type == "m.room.member" && p.StateKey is not null)
+                    .Select(p => p.StateKey!).Distinct(StringComparer.Ordinal).ToList();
                 notifier.NotifyCommitted(new RoomEventsCommitted(roomId, orderings.Select(p => p.EventId).ToList(),
-                    orderings.Max(p => p.StreamOrdering!.Value)));
+                    orderings.Max(p => p.StreamOrdering!.Value), members));
+            }
             Complete(plans, persisted);
             return;
         }

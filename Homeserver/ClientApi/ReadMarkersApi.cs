@@ -45,7 +45,7 @@ public static class ReadMarkersApi
         foreach (var (type, eventId) in receiptIds)
             await receipts.SetAsync(new ReceiptRecord(roomId, type, user.UserId, "", eventId!, ts, 0), cancellationToken);
         if (receiptIds.Count > 0)
-            wakeups.Signal();
+            wakeups.SignalRoom(roomId);
         return JsonResults.Empty;
     }
 

@@ -54,7 +54,7 @@ public static class ReceiptsApi
         }
         var ts = time.GetUtcNow().ToUnixTimeMilliseconds();
         await receipts.SetAsync(new ReceiptRecord(roomId, receiptType, user.UserId, threadId, eventId, ts, 0), cancellationToken);
-        wakeups.Signal();
+        wakeups.SignalRoom(roomId);
         return JsonResults.Empty;
     }
 }

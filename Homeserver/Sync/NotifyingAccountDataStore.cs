@@ -11,14 +11,14 @@ public sealed class NotifyingAccountDataStore(AccountDataStore inner, SyncWakeup
     public async Task<long> SetAsync(string userId, string roomId, string type, string contentJson, CancellationToken cancellationToken)
     {
         var position = await inner.SetAsync(userId, roomId, type, contentJson, cancellationToken);
-        wakeups.Signal();
+        wakeups.SignalUser(userId);
         return position;
     }
 
     public async Task<long> UpdateAsync(string userId, string roomId, string type, Func<string?, string> update, CancellationToken cancellationToken)
     {
         var position = await inner.UpdateAsync(userId, roomId, type, update, cancellationToken);
-        wakeups.Signal();
+        wakeups.SignalUser(userId);
         return position;
     }
 

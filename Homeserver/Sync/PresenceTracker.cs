@@ -89,6 +89,6 @@ public sealed class PresenceTracker(SyncWakeups wakeups, TimeProvider time)
             }
             _users[userId] = new UserPresence(userId, presence, statusMsg, now, ++_position);
         }
-        wakeups.Signal();
+        wakeups.SignalAll();
     }
 }

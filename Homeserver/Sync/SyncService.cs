@@ -7,12 +7,14 @@ namespace Homeserver.Sync;
 
 /// <summary>
 /// Builds <c>/sync</c> responses: everything between the request's <c>since</c> token and the
-/// highest committed positions now. An incremental sync that finds nothing waits for
-/// <see cref="SyncWakeups"/> until the timeout and then looks again.
+/// highest committed positions now. An incremental sync that finds nothing waits for a
+/// <see cref="SyncWakeups"/> signal for its user or its rooms until the timeout and then looks again.
+/// The encryption streams come from <see cref="IToDeviceSync"/> and <see cref="IDeviceListSync"/> when
+/// they are registered.
 /// </summary>
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
-    PresenceTracker presence, SharedRooms sharedRooms)
+    PresenceTracker presence, SharedRooms sharedRooms, IToDeviceSync? toDevice = null, IDeviceListSync? deviceLists = null)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -24,26 +26,40 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var timeout = request.Timeout > MaxTimeout ? MaxTimeout : request.Timeout;
         while (true)
         {
-            // Taken before reading: a change committed during the read completes this signal.
-            var signal = wakeups.NextSignal;
-            var (response, isEmpty) = await BuildAsync(request, cancellationToken);
-            if (!isEmpty || request.Since is null || request.FullState)
-                return response;
-            var remaining = timeout - Stopwatch.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-                return response;
+            // Taken before reading: a signal during the read makes the wait below return at once.
+            var ticket = wakeups.BeginRead();
+            Built built;
             try
             {
-                await signal.WaitAsync(remaining, cancellationToken);
+                built = await BuildAsync(request, cancellationToken);
+            }
+            catch
+            {
+                wakeups.EndRead(ticket);
+                throw;
+            }
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            if (!built.IsEmpty || request.Since is null || request.FullState || remaining <= TimeSpan.Zero)
+            {
+                wakeups.EndRead(ticket);
+                return built.Response;
+            }
+            using var wait = wakeups.Wait(ticket, request.UserId, built.WakeRooms);
+            try
+            {
+                await wait.Task.WaitAsync(remaining, cancellationToken);
             }
             catch (TimeoutException)
             {
-                return response;
+                return built.Response;
             }
         }
     }
 
-    private async Task<(JsonObject Response, bool IsEmpty)> BuildAsync(SyncRequest request, CancellationToken cancellationToken)
+    /// <summary>A response, whether it carries nothing new, and the rooms whose changes should wake a wait for it.</summary>
+    private sealed record Built(JsonObject Response, bool IsEmpty, IReadOnlyList<string> WakeRooms);
+
+    private async Task<Built> BuildAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var since = request.Since;
         var current = new SyncToken(
@@ -51,12 +67,11 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             await accountData.GetCurrentPositionAsync(cancellationToken),
             typing.CurrentPosition,
             await receipts.GetCurrentPositionAsync(cancellationToken),
-            presence.CurrentPosition);
+            presence.CurrentPosition,
+            toDevice is null ? 0 : await toDevice.GetCurrentPositionAsync(cancellationToken),
+            deviceLists is null ? 0 : await deviceLists.GetCurrentPositionAsync(cancellationToken));
         // A token from beyond the current positions never moves the client backwards.
-        var to = since is { } s
-            ? new SyncToken(Math.Max(s.Room, current.Room), Math.Max(s.AccountData, current.AccountData), Math.Max(s.Typing, current.Typing),
-                Math.Max(s.Receipts, current.Receipts), Math.Max(s.Presence, current.Presence))
-            : current;
+        var to = since is { } s ? s.Max(current) : current;
         var sinceAccountData = since?.AccountData ?? 0;
 
         var changes = (await accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken))
@@ -70,7 +85,20 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
 
         var roomSections = await BuildRoomsAsync(request, to, roomAccountData, cancellationToken);
         var presenceEvents = await PresenceEventsAsync(request, roomSections.Joined, to.Presence, cancellationToken);
-        var isEmpty = global.Count == 0 && presenceEvents.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0 && roomSections.Leave.Count == 0;
+
+        var toDeviceEvents = new JsonArray();
+        if (toDevice is not null && request.DeviceId is { } deviceId)
+        {
+            var batch = await toDevice.GetAsync(request.UserId, deviceId, since?.ToDevice ?? 0, to.ToDevice, cancellationToken);
+            toDeviceEvents = batch.Events;
+            to = to with { ToDevice = batch.NextPosition };
+        }
+        var deviceListData = deviceLists is null ? null : await deviceLists.GetAsync(new DeviceListSyncRequest(request.UserId, request.DeviceId,
+            since?.DeviceLists, to.DeviceLists, since?.Room, to.Room, roomSections.Joined), cancellationToken);
+
+        var isEmpty = global.Count == 0 && presenceEvents.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0
+            && roomSections.Leave.Count == 0 && toDeviceEvents.Count == 0
+            && (deviceListData is null || (deviceListData.Changed.Count == 0 && deviceListData.Left.Count == 0));
         var response = new JsonObject
         {
             ["next_batch"] = to.ToString(),
@@ -83,15 +111,22 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             },
             ["account_data"] = new JsonObject { ["events"] = global },
             ["presence"] = new JsonObject { ["events"] = presenceEvents },
-            ["to_device"] = new JsonObject { ["events"] = new JsonArray() },
-            ["device_lists"] = new JsonObject { ["changed"] = new JsonArray(), ["left"] = new JsonArray() },
-            ["device_one_time_keys_count"] = new JsonObject(),
+            ["to_device"] = new JsonObject { ["events"] = toDeviceEvents },
+            ["device_lists"] = new JsonObject
+            {
+                ["changed"] = new JsonArray([.. (deviceListData?.Changed ?? []).Select(u => JsonValue.Create(u))]),
+                ["left"] = new JsonArray([.. (deviceListData?.Left ?? []).Select(u => JsonValue.Create(u))]),
+            },
+            ["device_one_time_keys_count"] = new JsonObject([.. (deviceListData?.OneTimeKeyCounts ?? new Dictionary<string, long>())
+                .Select(c => KeyValuePair.Create(c.Key, (JsonNode?)JsonValue.Create(c.Value)))]),
         };
-        return (response, isEmpty);
+        if (deviceListData is not null)
+            response["device_unused_fallback_key_types"] = new JsonArray([.. deviceListData.UnusedFallbackKeyTypes.Select(t => JsonValue.Create(t))]);
+        return new Built(response, isEmpty, roomSections.WakeRooms);
     }
 
-    /// <summary>The rooms' sections, and the rooms the user is joined to.</summary>
-    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave, List<string> Joined);
+    /// <summary>The rooms' sections, the rooms the user is joined to, and the rooms whose changes concern the user.</summary>
+    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave, List<string> Joined, List<string> WakeRooms);
 
     /// <summary>Presence changes since the token of the other users who share a joined room with the user.</summary>
     private async Task<JsonArray> PresenceEventsAsync(SyncRequest request, List<string> joinedRooms, long upTo, CancellationToken cancellationToken)
@@ -118,7 +153,9 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var allJoined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
             .Where(g => g.Last().Membership == "join").Select(g => g.Key).ToList();
         var joined = allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList();
-        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined);
+        var wakeRooms = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
+            .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
+        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms);
         var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
         foreach (var room in memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal))
         {

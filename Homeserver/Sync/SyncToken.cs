@@ -4,16 +4,23 @@ using Homeserver.Federation.Http;
 namespace Homeserver.Sync;
 
 /// <summary>
-/// A position in every stream sync reads, as one opaque string <c>s1_{room}_{accountData}_{typing}_{receipts}_{presence}</c>; the
-/// leading version lets later streams (to-device, device lists) be appended. Tokens from before presence
-/// (four positions) still parse, with presence position 0. Parsed strictly: anything else is 400 <c>M_INVALID_PARAM</c>.
+/// A position in every stream sync reads, as one opaque string
+/// <c>s1_{room}_{accountData}_{typing}_{receipts}_{presence}_{toDevice}_{deviceLists}</c>. Tokens from before
+/// presence (four positions) or before the encryption streams (five) still parse, the missing positions 0.
+/// Parsed strictly: anything else is 400 <c>M_INVALID_PARAM</c>.
 /// </summary>
-public readonly record struct SyncToken(long Room, long AccountData, long Typing, long Receipts, long Presence = 0)
+public readonly record struct SyncToken(long Room, long AccountData, long Typing, long Receipts, long Presence = 0,
+    long ToDevice = 0, long DeviceLists = 0)
 {
     private const string Prefix = "s1_";
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Room}_{AccountData}_{Typing}_{Receipts}_{Presence}");
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Room}_{AccountData}_{Typing}_{Receipts}_{Presence}_{ToDevice}_{DeviceLists}");
+
+    /// <summary>Each position the larger of the two tokens'.</summary>
+    public SyncToken Max(SyncToken other) => new(Math.Max(Room, other.Room), Math.Max(AccountData, other.AccountData),
+        Math.Max(Typing, other.Typing), Math.Max(Receipts, other.Receipts), Math.Max(Presence, other.Presence),
+        Math.Max(ToDevice, other.ToDevice), Math.Max(DeviceLists, other.DeviceLists));
 
     public static bool TryParse(string? text, out SyncToken token)
     {
@@ -21,12 +28,13 @@ public readonly record struct SyncToken(long Room, long AccountData, long Typing
         if (text is null || !text.StartsWith(Prefix, StringComparison.Ordinal))
             return false;
         var parts = text[Prefix.Length..].Split('_');
-        long presence = 0;
-        if (parts.Length is not (4 or 5) || !TryParsePosition(parts[0], out var room) || !TryParsePosition(parts[1], out var accountData)
-            || !TryParsePosition(parts[2], out var typing) || !TryParsePosition(parts[3], out var receipts)
-            || (parts.Length == 5 && !TryParsePosition(parts[4], out presence)))
+        if (parts.Length is not (4 or 5 or 7))
             return false;
-        token = new SyncToken(room, accountData, typing, receipts, presence);
+        var positions = new long[7];
+        for (var i = 0; i < parts.Length; i++)
+            if (!TryParsePosition(parts[i], out positions[i]))
+                return false;
+        token = new SyncToken(positions[0], positions[1], positions[2], positions[3], positions[4], positions[5], positions[6]);
         return true;
     }
 

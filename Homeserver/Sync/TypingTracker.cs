@@ -63,7 +63,7 @@ public sealed class TypingTracker : IDisposable
             if (wasTyping == typing) return;
             room.Position = ++_position;
         }
-        _wakeups.Signal();
+        _wakeups.SignalRoom(roomId);
     }
 
     /// <summary>The room's <c>m.typing</c> event when it changed after <paramref name="since"/> (always when null and someone types).</summary>
@@ -84,22 +84,22 @@ public sealed class TypingTracker : IDisposable
     private void ExpireDue()
     {
         var now = _time.GetUtcNow();
-        var changed = false;
+        var changed = new List<string>();
         lock (_lock)
         {
-            foreach (var room in _rooms.Values)
+            foreach (var (roomId, room) in _rooms)
             {
                 var expired = room.Users.Where(u => u.Value <= now).Select(u => u.Key).ToList();
                 foreach (var user in expired) room.Users.Remove(user);
                 if (expired.Count > 0)
                 {
                     room.Position = ++_position;
-                    changed = true;
+                    changed.Add(roomId);
                 }
             }
             ScheduleNextExpiry();
         }
-        if (changed) _wakeups.Signal();
+        if (changed.Count > 0) _wakeups.SignalRooms(changed);
     }
 
     /// <summary>Call with the lock held.</summary>

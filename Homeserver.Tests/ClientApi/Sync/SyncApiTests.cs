@@ -309,6 +309,7 @@ public class SyncApiTests(TestHost host) : IClassFixture<TestHost>
     [InlineData("since=s1_01_0_0_0")]
     [InlineData("since=s1_-1_0_0_0")]
     [InlineData("since=s1_1_2_3_4_5_6")]
+    [InlineData("since=s1_1_2_3_4_5_6_7_8")]
     [InlineData("since=s1_1_2_3_")]
     [InlineData("since=s2_1_2_3_4")]
     [InlineData("since=s1_99999999999999999999_0_0_0")]

@@ -1,0 +1,28 @@
+namespace Homeserver.Sync;
+
+/// <summary>
+/// The device-list stream and one-time key counts as <c>/sync</c> reads them: whose devices or
+/// cross-signing keys changed among the users the syncing user shares a room with.
+/// </summary>
+public interface IDeviceListSync
+{
+    /// <summary>The highest committed position of the device-list stream.</summary>
+    Task<long> GetCurrentPositionAsync(CancellationToken cancellationToken);
+
+    Task<DeviceListSyncData> GetAsync(DeviceListSyncRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What the device-list part of a sync needs: the syncing user and device, the device-list and room
+/// positions of <c>since</c> (null for an initial sync) and of <c>next_batch</c>, and the rooms the user
+/// is joined to at <c>next_batch</c>.
+/// </summary>
+public sealed record DeviceListSyncRequest(string UserId, string? DeviceId, long? SinceDeviceLists, long UpToDeviceLists,
+    long? SinceRoom, long UpToRoom, IReadOnlyList<string> JoinedRooms);
+
+/// <summary>
+/// <c>device_lists.changed</c> and <c>.left</c>, <c>device_one_time_keys_count</c> per algorithm and
+/// <c>device_unused_fallback_key_types</c> of the syncing device.
+/// </summary>
+public sealed record DeviceListSyncData(IReadOnlyList<string> Changed, IReadOnlyList<string> Left,
+    IReadOnlyDictionary<string, long> OneTimeKeyCounts, IReadOnlyList<string> UnusedFallbackKeyTypes);
