@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRoomEventStore>(provider => provider.GetRequiredService<RoomEventStore>());
         services.AddSingleton<IRoomReadStore>(provider => provider.GetRequiredService<RoomEventStore>());
         services.AddSingleton<IRoomTimelineStore>(provider => provider.GetRequiredService<RoomEventStore>());
+        services.AddSingleton<IRoomRelationStore>(provider => provider.GetRequiredService<RoomEventStore>());
         return services;
     }
 }

@@ -301,7 +301,8 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         plan.ToPersist = new EventToPersist(pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs,
             Json.CanonicalJson.Encode(pdu.Json), pdu.PrevEvents, pdu.AuthEvents, pdu.Redacts, IsOutlier: false,
             RejectionReason: rejected ? $"{verdict.Rule}: {verdict.Reason}" : null, IsSoftFailed: softFailed,
-            StateBefore: head.ToStorage(stateBefore), Membership: MembershipOf(pdu), ClientTransaction: plan.Work.Transaction);
+            StateBefore: head.ToStorage(stateBefore), Membership: MembershipOf(pdu), ClientTransaction: plan.Work.Transaction,
+            Relation: RelationOf(pdu));
         await head.ApplyAsync(pdu, stateBefore, rejected, softFailed, ct).ConfigureAwait(false);
     }
 
@@ -326,6 +327,15 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
 
     private static string? MembershipOf(Pdu pdu) =>
         pdu.Type == AuthStateKeys.MemberType && pdu.Content["membership"] is JsonValue v && v.TryGetValue(out string? membership) ? membership : null;
+
+    /// <summary>The event's <c>m.relates_to</c> parent, when it is well formed (relationships that are not are ignored).</summary>
+    private static EventRelation? RelationOf(Pdu pdu) =>
+        pdu.Content["m.relates_to"] is JsonObject relatesTo
+        && relatesTo["rel_type"] is JsonValue relType && relType.TryGetValue(out string? type) && type.Length is > 0 and <= 255
+        && relatesTo["event_id"] is JsonValue parent && parent.TryGetValue(out string? parentId) && parentId.StartsWith('$') && parentId.Length <= 255
+        && parentId != pdu.EventId
+            ? new EventRelation(parentId, type)
+            : null;
 
     private static string CreatorOf(Pdu create) =>
         !create.RoomVersion.Rules.CreatorIsCreateEventSender && create.Content["creator"] is JsonValue v && v.TryGetValue(out string? creator)

@@ -28,7 +28,12 @@ public sealed record EventToPersist(
     /// <summary>For m.room.member events: <c>content.membership</c>, which feeds the membership index.</summary>
     string? Membership = null,
     /// <summary>For events a local client sent with a transaction id: the durable (user, device, txnId) key.</summary>
-    ClientTransactionKey? ClientTransaction = null);
+    ClientTransactionKey? ClientTransaction = null,
+    /// <summary>The parent this event relates to (<c>content.m.relates_to</c>), when it names one with a <c>rel_type</c>.</summary>
+    EventRelation? Relation = null);
+
+/// <summary>A child event's link to its parent: the parent's id and the relationship type (<c>m.thread</c>, <c>m.replace</c>, ...).</summary>
+public sealed record EventRelation(string ParentEventId, string RelationType);
 
 /// <summary>A client's idempotency key for PUT /send and state requests.</summary>
 public sealed record ClientTransactionKey(string UserId, string DeviceId, string TransactionId);

@@ -27,10 +27,10 @@ public sealed partial class RoomEventStore
     private const string InsertEventSql = """
         INSERT INTO events (event_nid, room_id, type, state_key, sender, depth, origin_server_ts, stream_ordering,
                             is_outlier, rejection_reason, is_soft_failed, redacts, membership,
-                            state_before_group, state_after_group, json)
+                            state_before_group, state_after_group, json, relates_to_id, relation_type)
         VALUES (@EventNid, @RoomId, @Type, @StateKey, @Sender, @Depth, @OriginServerTs, @StreamOrdering,
                 @IsOutlier, @RejectionReason, @IsSoftFailed, @Redacts, @Membership,
-                @StateBeforeGroup, @StateAfterGroup, @Json)
+                @StateBeforeGroup, @StateAfterGroup, @Json, @RelatesToId, @RelationType)
         ON CONFLICT (event_nid) DO UPDATE SET
             stream_ordering = excluded.stream_ordering, is_outlier = excluded.is_outlier,
             rejection_reason = excluded.rejection_reason, is_soft_failed = excluded.is_soft_failed,
@@ -232,7 +232,8 @@ public sealed partial class RoomEventStore
 
     private static EventInsertRow ToRow(EventToPersist e, Dictionary<string, long> nids, long? streamOrdering, long? before, long? after, bool outlier) => new(
         nids[e.EventId], e.RoomId, e.Type, e.StateKey, e.Sender, e.Depth, e.OriginServerTs, streamOrdering,
-        outlier, e.RejectionReason, e.IsSoftFailed, e.Redacts, e.Membership, before, after, e.Json);
+        outlier, e.RejectionReason, e.IsSoftFailed, e.Redacts, e.Membership, before, after, e.Json,
+        e.Relation?.ParentEventId, e.Relation?.RelationType);
 
     private static void CheckBatch(RoomEventBatch batch)
     {
@@ -305,5 +306,5 @@ public sealed partial class RoomEventStore
     private sealed record EventInsertRow(
         long EventNid, string RoomId, string Type, string? StateKey, string Sender, long Depth, long OriginServerTs, long? StreamOrdering,
         bool IsOutlier, string? RejectionReason, bool IsSoftFailed, string? Redacts, string? Membership,
-        long? StateBeforeGroup, long? StateAfterGroup, byte[] Json);
+        long? StateBeforeGroup, long? StateAfterGroup, byte[] Json, string? RelatesToId, string? RelationType);
 }

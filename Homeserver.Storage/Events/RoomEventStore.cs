@@ -274,7 +274,7 @@ public sealed partial class RoomEventStore : IRoomEventStore
     }
 
     /// <summary>Dapper target: property setters convert SQLite's integer flags to bool.</summary>
-    private sealed class EventRow
+    private class EventRow
     {
         public string EventId { get; init; } = "";
         public string RoomId { get; init; } = "";

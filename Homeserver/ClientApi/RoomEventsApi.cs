@@ -35,12 +35,13 @@ public static class RoomEventsApi
     }
 
     private static async Task<JsonObject> Send(string roomId, string eventType, string txnId, RequestUser user, RoomEventSender sender,
-        RoomStateReader reader, HttpRequest request)
+        RoomStateReader reader, Relations.ThreadChecks threads, HttpRequest request)
     {
         UserPathChecks.RequireRoomId(roomId);
         RoomEventChecks.CheckTypeAndStateKey(eventType, null);
         var content = await JsonBody.ReadObjectAsync(request);
         await reader.RequireRoomAsync(roomId, request.HttpContext.RequestAborted);
+        await threads.CheckAsync(content, request.HttpContext.RequestAborted);
         var eventId = await sender.SendAsync(roomId, eventType, null, user.UserId, content, TransactionOf(user, txnId), request.HttpContext.RequestAborted);
         return new JsonObject { ["event_id"] = eventId };
     }
@@ -99,10 +100,16 @@ public static class RoomEventsApi
         return new JsonObject { ["event_id"] = redactionId };
     }
 
-    private static Task<JsonObject> GetEvent(string roomId, string eventId, RequestUser user, RoomReads reads, HttpContext context)
+    private static async Task<JsonObject> GetEvent(string roomId, string eventId, RequestUser user, RoomReads reads, RoomStateReader reader,
+        Sync.ClientEventWriter writer, HttpContext context)
     {
         UserPathChecks.RequireRoomId(roomId);
-        return reads.GetEventAsync(user.UserId, roomId, eventId, context.RequestAborted);
+        // Checks existence and visibility; the writer then formats it as other reads do, with its bundled aggregations.
+        await reads.GetEventAsync(user.UserId, roomId, eventId, context.RequestAborted);
+        var ev = (await reader.Store.GetEventAsync(eventId, context.RequestAborted))!;
+        var formatted = await writer.FormatAsync(roomId, [ev], user.UserId, user.DeviceId, includeRoomId: true, context.RequestAborted,
+            bundleAggregations: true);
+        return formatted[0]!.AsObject();
     }
 
     /// <summary>Transaction ids are scoped to the device (the access token's device; "" for device-less tokens).</summary>

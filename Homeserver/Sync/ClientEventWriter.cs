@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Homeserver.Federation.RoomVersions;
+using Homeserver.Relations;
 using Homeserver.Rooms;
 using Homeserver.Storage.Events;
 
@@ -7,12 +8,14 @@ namespace Homeserver.Sync;
 
 /// <summary>
 /// Formats stored events of one room for one requesting device: the room's version for redaction,
-/// redactions applied (with <c>unsigned.redacted_because</c>), and <c>unsigned.transaction_id</c> on the events that device sent.
+/// redactions applied (with <c>unsigned.redacted_because</c>), <c>unsigned.transaction_id</c> on the events that device sent,
+/// and, where the spec asks for them, bundled aggregations of related events.
 /// </summary>
-public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore timeline, RedactionFinder redactions, TimeProvider time)
+public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore timeline, RedactionFinder redactions,
+    BundledAggregations aggregations, TimeProvider time)
 {
     public async Task<JsonArray> FormatAsync(string roomId, IReadOnlyList<EventRecord> records, string userId, string? deviceId,
-        bool includeRoomId, CancellationToken cancellationToken)
+        bool includeRoomId, CancellationToken cancellationToken, bool bundleAggregations = false)
     {
         var array = new JsonArray();
         if (records.Count == 0)
@@ -32,6 +35,9 @@ public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore
             array.Add(ClientEventFormat.Format(record, version, now, includeRoomId, redactedBecause,
                 transactionIds.GetValueOrDefault(record.EventId)));
         }
+        if (bundleAggregations)
+            await aggregations.AddAsync(roomId, records, array, userId,
+                nested => FormatAsync(roomId, nested, userId, deviceId, includeRoomId, cancellationToken), cancellationToken);
         return array;
     }
 

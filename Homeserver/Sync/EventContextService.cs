@@ -44,9 +44,9 @@ public sealed class EventContextService(IRoomEventStore events, RoomReads reads,
         var state = await StateAsync(user, roomId, last, [target, .. visibleBefore, .. visibleAfter], filter, cancellationToken);
         return new JsonObject
         {
-            ["event"] = (await writer.FormatAsync(roomId, [target], user.UserId, user.DeviceId, includeRoomId: true, cancellationToken))[0]!.DeepClone(),
-            ["events_before"] = await writer.FormatAsync(roomId, visibleBefore, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken),
-            ["events_after"] = await writer.FormatAsync(roomId, visibleAfter, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken),
+            ["event"] = (await writer.FormatAsync(roomId, [target], user.UserId, user.DeviceId, includeRoomId: true, cancellationToken, bundleAggregations: true))[0]!.DeepClone(),
+            ["events_before"] = await writer.FormatAsync(roomId, visibleBefore, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken, bundleAggregations: true),
+            ["events_after"] = await writer.FormatAsync(roomId, visibleAfter, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken, bundleAggregations: true),
             ["start"] = PaginationToken.Format(Math.Max(start, 0)),
             ["end"] = PaginationToken.Format(end),
             ["state"] = state,

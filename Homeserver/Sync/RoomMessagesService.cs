@@ -28,7 +28,8 @@ public sealed class RoomMessagesService(IRoomEventStore events, IRoomTimelineSto
         var slice = await reader.ReadAsync(roomId, after, upTo, backwards, limit, filter, cancellationToken);
         var response = new JsonObject
         {
-            ["chunk"] = await writer.FormatAsync(roomId, slice.Events, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken),
+            ["chunk"] = await writer.FormatAsync(roomId, slice.Events, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken,
+                bundleAggregations: true),
             ["start"] = PaginationToken.Format(fromPosition),
         };
         if (slice.HasMore)

@@ -49,7 +49,9 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
         }
         var timelineJson = new JsonObject
         {
-            ["events"] = await writer.FormatAsync(roomId, timelineEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken),
+            // The spec asks for bundled aggregations in limited timelines, where the client misses the children.
+            ["events"] = await writer.FormatAsync(roomId, timelineEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken,
+                bundleAggregations: slice.HasMore),
             ["limited"] = slice.HasMore,
             ["prev_batch"] = PaginationToken.Format(prevBatch),
         };
