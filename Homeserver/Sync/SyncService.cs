@@ -14,7 +14,8 @@ namespace Homeserver.Sync;
 /// </summary>
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
-    PresenceTracker presence, SharedRooms sharedRooms, IToDeviceSync? toDevice = null, IDeviceListSync? deviceLists = null)
+    PresenceTracker presence, SharedRooms sharedRooms, IRoomReadStore roomReads, IToDeviceSync? toDevice = null,
+    IDeviceListSync? deviceLists = null)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -157,6 +158,8 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
         var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms);
         var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
+        // A forgotten room never appears again while the user stays out of it (the spec's forget).
+        var forgotten = await roomReads.GetForgottenRoomsAsync(request.UserId, cancellationToken);
         foreach (var room in memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal))
         {
             if (!request.Filter.Rooms.AllowsRoom(room.Key)) continue;
@@ -187,7 +190,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                 case "invite" when changedSince || request.FullState:
                     sections.Invite[room.Key] = await rooms.InvitedRoomAsync(latest, cancellationToken);
                     break;
-                case "leave" or "ban" when sinceRoom is null ? request.Filter.IncludeLeave : changedSince:
+                case "leave" or "ban" when (sinceRoom is null ? request.Filter.IncludeLeave : changedSince) && !forgotten.Contains(room.Key):
                 {
                     // History up to the leave only for rooms the user was in; a rejected invite shows just the leave.
                     var wasJoined = room.Any(m => m.Membership == "join" && (sinceRoom is null || m.StreamOrdering > sinceRoom || atSince == "join"));

@@ -134,8 +134,14 @@ public class RoomMembershipTests(RoomsFixture fixture) : IClassFixture<RoomsFixt
 
         await (await bob.SendAsync(HttpMethod.Post, $"/rooms/{Esc(roomId)}/forget", new JsonObject())).ShouldBeMatrixErrorAsync(400, ErrorCodes.Unknown);
         await bob.MembershipAsync(roomId, "leave");
+        var filter = Uri.EscapeDataString("""{"room":{"include_leave":true}}""");
+        var beforeForget = await bob.OkAsync(HttpMethod.Get, $"/sync?filter={filter}");
+        beforeForget["rooms"]!["leave"]!.AsObject().ContainsKey(roomId).Should().BeTrue();
         await bob.MembershipAsync(roomId, "forget");
         (await JoinedRoomsAsync(bob)).Should().BeEmpty();
+        // The spec: a forgotten room never appears in /sync again, not even with include_leave.
+        var afterForget = await bob.OkAsync(HttpMethod.Get, $"/sync?filter={filter}");
+        afterForget["rooms"]!["leave"]!.AsObject().ContainsKey(roomId).Should().BeFalse();
         await bob.MembershipAsync(roomId, "join");
         (await JoinedRoomsAsync(bob)).Should().Equal(roomId);
     }
