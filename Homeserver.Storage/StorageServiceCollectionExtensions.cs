@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRegistrationTokenStore, RegistrationTokenStore>();
         services.AddSingleton<ILoginTokenStore, LoginTokenStore>();
         services.AddSingleton<IRoomAliasStore, RoomAliasStore>();
+        services.AddSingleton<PublishedRooms.IPublishedRoomStore, PublishedRooms.PublishedRoomStore>();
         services.AddSingleton<RoomEventStore>();
         // The room, read and timeline queries are one store (partial classes) sharing its caches.
         services.AddSingleton<IRoomEventStore>(provider => provider.GetRequiredService<RoomEventStore>());

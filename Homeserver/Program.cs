@@ -60,6 +60,7 @@ app.MapReceiptsApi();
 app.MapReadMarkersApi();
 app.MapPresenceApi();
 app.MapRelationsApi();
+app.MapPublicRoomsApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

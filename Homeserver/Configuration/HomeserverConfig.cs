@@ -54,6 +54,9 @@ public sealed class HomeserverConfig
     /// <summary>Profile look-ups (<c>GET /profile/...</c>) need an access token.</summary>
     public bool RequireAuthForProfileRequests { get; set; }
 
+    /// <summary><c>GET /publicRooms</c> answers without an access token.</summary>
+    public bool AllowPublicRoomsWithoutAuth { get; set; }
+
     /// <summary>Minimum level of console log messages.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 

@@ -15,7 +15,7 @@ namespace Homeserver.Rooms;
 /// state (join rules, history visibility, guest access), <c>initial_state</c>, name, topic, invites.
 /// </summary>
 public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, IProfileStore profiles, HomeserverConfig config,
-    RoomDirectory directory)
+    RoomDirectory directory, PublishedRoomsDirectory publishedRooms)
 {
     private sealed record StateEvent(string Type, string StateKey, JsonObject Content);
 
@@ -27,7 +27,7 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
         var alias = await ReadAliasAsync(request, cancellationToken);
         if (request["invite_3pid"] is JsonArray { Count: > 0 })
             throw MatrixException.InvalidParam("invite_3pid is not supported: this server has no identity server integration.");
-        // visibility only picks the default preset here: publishing in the room directory needs the directory, which this server does not have yet.
+        // visibility publishes the room in the directory and picks the default preset.
         var visibility = OptionalString(request, "visibility") ?? "private";
         if (visibility is not ("public" or "private")) throw MatrixException.InvalidParam("visibility must be 'public' or 'private'.");
         var preset = OptionalString(request, "preset") ?? (visibility == "public" ? "public_chat" : "private_chat");
@@ -102,6 +102,8 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
             if (isDirect) content["is_direct"] = true;
             await SendStateAsync(roomId, creator, new("m.room.member", invitee, content), cancellationToken);
         }
+        if (visibility == "public")
+            await publishedRooms.PublishAsync(roomId, publish: true, cancellationToken);
         return roomId;
     }
 

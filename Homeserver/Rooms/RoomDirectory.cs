@@ -104,7 +104,8 @@ public sealed class RoomDirectory(IRoomAliasStore aliases, RoomStateReader reade
     private static RoomAlias Parse(string roomAlias) =>
         RoomAlias.TryParse(roomAlias, out var alias) ? alias : throw MatrixException.InvalidParam($"'{roomAlias}' is not a valid room alias.");
 
-    private async Task<bool> MayChangeCanonicalAliasAsync(string userId, string roomId, CancellationToken cancellationToken)
+    /// <summary>Whether the user's power level lets them send <c>m.room.canonical_alias</c>: the right to change how the room is found.</summary>
+    public async Task<bool> MayChangeCanonicalAliasAsync(string userId, string roomId, CancellationToken cancellationToken)
     {
         var (_, version) = await reader.RequireRoomAsync(roomId, cancellationToken);
         var create = await LoadPduAsync(roomId, "m.room.create", version, cancellationToken);
