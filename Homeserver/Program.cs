@@ -7,6 +7,7 @@ using Homeserver.Http;
 using Homeserver.Rooms;
 using Homeserver.Storage;
 using Homeserver.Sync;
+using Homeserver.ToDevice;
 using Homeserver.UserData;
 
 // Composition root: run a CLI subcommand, or prepare the configuration (writing a new one on first
@@ -34,6 +35,7 @@ builder.Services.AddUserData();
 builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSync();
+builder.Services.AddToDevice();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -57,6 +59,7 @@ app.MapTypingApi();
 app.MapReceiptsApi();
 app.MapReadMarkersApi();
 app.MapPresenceApi();
+app.MapSendToDeviceApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
