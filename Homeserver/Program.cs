@@ -4,6 +4,7 @@ using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
+using Homeserver.KeyBackup;
 using Homeserver.Rooms;
 using Homeserver.Storage;
 using Homeserver.Sync;
@@ -36,6 +37,7 @@ builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSync();
 builder.Services.AddToDevice();
+builder.Services.AddKeyBackup();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -60,6 +62,7 @@ app.MapReceiptsApi();
 app.MapReadMarkersApi();
 app.MapPresenceApi();
 app.MapSendToDeviceApi();
+app.MapKeyBackupApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
