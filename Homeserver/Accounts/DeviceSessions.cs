@@ -9,6 +9,7 @@ namespace Homeserver.Accounts;
 /// <summary>
 /// Devices and their tokens: issues access (and refresh) tokens for a device at login and registration,
 /// rotates them on refresh, and removes them at logout, device deletion, password change and deactivation.
+/// A deleted device's waiting to-device messages go with it.
 /// </summary>
 public sealed class DeviceSessions(
     IAccessTokenStore accessTokens,
