@@ -17,10 +17,11 @@ public sealed record ToDeviceTransactionKey(string UserId, string DeviceId, stri
 public interface IToDeviceStore
 {
     /// <summary>
-    /// Queues the messages under one new position, unless <paramref name="transaction"/> was used before.
-    /// Returns the position, or null when the transaction was a repeat or there was nothing to queue.
+    /// Queues the messages under one new position, unless <paramref name="transaction"/> was used within the
+    /// retention period before <paramref name="nowMs"/>. Returns the position, or null when the transaction was
+    /// a repeat or there was nothing to queue.
     /// </summary>
-    Task<long?> EnqueueAsync(ToDeviceTransactionKey transaction, string sender, string type, IReadOnlyList<ToDeviceMessage> messages,
+    Task<long?> EnqueueAsync(ToDeviceTransactionKey transaction, long nowMs, string sender, string type, IReadOnlyList<ToDeviceMessage> messages,
         CancellationToken cancellationToken);
 
     /// <summary>The last position handed out and committed (0 before the first send).</summary>

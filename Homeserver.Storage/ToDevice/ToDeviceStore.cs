@@ -10,8 +10,15 @@ namespace Homeserver.Storage.ToDevice;
 /// </summary>
 public sealed class ToDeviceStore(IDatabase database) : IToDeviceStore
 {
+    /// <summary>How long a transaction id is remembered: clients retry a lost request within minutes.</summary>
+    public static readonly TimeSpan TransactionRetention = TimeSpan.FromDays(1);
+
+    private const string ForgetOldTransactionsSql = """
+        DELETE FROM to_device_transactions WHERE user_id = @UserId AND device_id = @DeviceId AND created_ts < @Before
+        """;
+
     private const string InsertTransactionSql = """
-        INSERT INTO to_device_transactions (user_id, device_id, txn_id) VALUES (@UserId, @DeviceId, @TransactionId)
+        INSERT INTO to_device_transactions (user_id, device_id, txn_id, created_ts) VALUES (@UserId, @DeviceId, @TransactionId, @Now)
         ON CONFLICT DO NOTHING
         """;
 
@@ -55,7 +62,7 @@ public sealed class ToDeviceStore(IDatabase database) : IToDeviceStore
 
     private const string DeleteUserTransactionsExceptSql = "DELETE FROM to_device_transactions WHERE user_id = @UserId AND device_id <> @KeepDeviceId";
 
-    public Task<long?> EnqueueAsync(ToDeviceTransactionKey transaction, string sender, string type, IReadOnlyList<ToDeviceMessage> messages,
+    public Task<long?> EnqueueAsync(ToDeviceTransactionKey transaction, long nowMs, string sender, string type, IReadOnlyList<ToDeviceMessage> messages,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
@@ -66,7 +73,11 @@ public sealed class ToDeviceStore(IDatabase database) : IToDeviceStore
             throw new ArgumentException("A send gives each device at most one message.", nameof(messages));
         return database.InTransactionAsync<long?>(async (connection, dbTransaction) =>
         {
-            var recorded = await connection.ExecuteAsync(new CommandDefinition(InsertTransactionSql, transaction, dbTransaction,
+            var key = new { transaction.UserId, transaction.DeviceId, transaction.TransactionId, Now = nowMs,
+                Before = nowMs - (long)TransactionRetention.TotalMilliseconds };
+            // The sending device's expired ids go first, so the table holds about a day of sends per device.
+            await connection.ExecuteAsync(new CommandDefinition(ForgetOldTransactionsSql, key, dbTransaction, cancellationToken: cancellationToken));
+            var recorded = await connection.ExecuteAsync(new CommandDefinition(InsertTransactionSql, key, dbTransaction,
                 cancellationToken: cancellationToken));
             if (recorded == 0 || messages.Count == 0) return null;
             var position = await connection.ExecuteScalarAsync<long>(new CommandDefinition(NextPositionSql, transaction: dbTransaction,

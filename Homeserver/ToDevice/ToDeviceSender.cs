@@ -10,9 +10,11 @@ namespace Homeserver.ToDevice;
 /// <summary>
 /// Queues a <c>sendToDevice</c> request for local devices and wakes their syncs. <c>*</c> expands to the
 /// user's devices at send time; a device's own entry wins over <c>*</c>; messages for unknown devices are
-/// dropped. Remote users are skipped: they need federation, which this server does not speak yet.
+/// dropped. Remote users are skipped: they need federation, which this server does not speak yet. A transaction
+/// id is remembered for <see cref="ToDeviceStore.TransactionRetention"/>.
 /// </summary>
-public sealed class ToDeviceSender(IToDeviceStore store, IDeviceStore devices, SyncWakeups wakeups, HomeserverConfig config)
+public sealed class ToDeviceSender(IToDeviceStore store, IDeviceStore devices, SyncWakeups wakeups, HomeserverConfig config,
+    TimeProvider time)
 {
     /// <summary>Queues the messages unless the transaction was already sent; returns how many were queued.</summary>
     public async Task<int> SendAsync(string sender, string? senderDeviceId, string eventType, string txnId, SendToDeviceRequest request,
@@ -41,7 +43,7 @@ public sealed class ToDeviceSender(IToDeviceStore store, IDeviceStore devices, S
         }
         // Transaction ids are scoped to the device (the access token's device; "" for device-less tokens).
         var transaction = new ToDeviceTransactionKey(sender, senderDeviceId ?? "", txnId);
-        var position = await store.EnqueueAsync(transaction, sender, eventType, messages, cancellationToken);
+        var position = await store.EnqueueAsync(transaction, time.GetUtcNow().ToUnixTimeMilliseconds(), sender, eventType, messages, cancellationToken);
         if (position is null) return 0;
         wakeups.SignalUsers(messages.Select(m => m.UserId).Distinct(StringComparer.Ordinal));
         return messages.Count;

@@ -24,10 +24,12 @@ CREATE TABLE to_device_inbox (
 );
 
 -- The transaction ids of sendToDevice per sending device: a repeated one sends nothing again.
+-- created_ts (ms) lets a device's old ids be forgotten: clients retry within minutes, not days.
 CREATE TABLE to_device_transactions (
-    user_id   TEXT NOT NULL,
-    device_id TEXT NOT NULL,
-    txn_id    TEXT NOT NULL,
+    user_id    TEXT    NOT NULL,
+    device_id  TEXT    NOT NULL,
+    txn_id     TEXT    NOT NULL,
+    created_ts BIGINT  NOT NULL,
     PRIMARY KEY (user_id, device_id, txn_id)
 );
 

@@ -7,6 +7,7 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
     where TFixture : BackendFixture
 {
     private const string Sender = "@sender:example.org";
+    private const long Now = 1_700_000_000_000;
 
     private async Task<ToDeviceStore> StoreAsync() => new(await fixture.GetSharedDatabaseAsync());
 
@@ -22,7 +23,7 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
         var carol = NewUser();
         var before = await store.GetCurrentPositionAsync(CancellationToken.None);
 
-        var position = await store.EnqueueAsync(NewTransaction(), Sender, "m.test",
+        var position = await store.EnqueueAsync(NewTransaction(), Now, Sender, "m.test",
             [new(bob, "B1", """{"n":1}"""), new(bob, "B2", """{"n":2}"""), new(carol, "C1", """{"n":3}""")], CancellationToken.None);
 
         position.Should().BeGreaterThan(before);
@@ -41,9 +42,9 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
         var bob = NewUser();
         var transaction = NewTransaction();
 
-        var first = await store.EnqueueAsync(transaction, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None);
-        var repeat = await store.EnqueueAsync(transaction, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None);
-        var otherDevice = await store.EnqueueAsync(transaction with { DeviceId = "OTHERDEV" }, Sender, "m.test", [new(bob, "B1", "{}")],
+        var first = await store.EnqueueAsync(transaction, Now, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None);
+        var repeat = await store.EnqueueAsync(transaction, Now, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None);
+        var otherDevice = await store.EnqueueAsync(transaction with { DeviceId = "OTHERDEV" }, Now, Sender, "m.test", [new(bob, "B1", "{}")],
             CancellationToken.None);
 
         first.Should().NotBeNull();
@@ -59,7 +60,7 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
         var bob = NewUser();
         var positions = new List<long>();
         for (var i = 0; i < 4; i++)
-            positions.Add((await store.EnqueueAsync(NewTransaction(), Sender, "m.test", [new(bob, "B1", $$"""{"n":{{i}} }""")], CancellationToken.None))!.Value);
+            positions.Add((await store.EnqueueAsync(NewTransaction(), Now, Sender, "m.test", [new(bob, "B1", $$"""{"n":{{i}} }""")], CancellationToken.None))!.Value);
 
         // Not acknowledged yet: the same messages again (a lost sync response).
         (await store.TakeAsync(bob, "B1", 0, positions[2], 10, CancellationToken.None)).Select(m => m.Position).Should().Equal(positions[..3]);
@@ -73,15 +74,29 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
     }
 
     [SkippableFact]
+    public async Task A_transaction_id_is_forgotten_after_the_retention_period()
+    {
+        var store = await StoreAsync();
+        var bob = NewUser();
+        var transaction = NewTransaction();
+        var later = Now + (long)ToDeviceStore.TransactionRetention.TotalMilliseconds;
+        await store.EnqueueAsync(transaction, Now, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None);
+
+        (await store.EnqueueAsync(transaction, later, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None)).Should().BeNull();
+        (await store.EnqueueAsync(transaction, later + 1, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None)).Should().NotBeNull();
+        (await store.EnqueueAsync(transaction, later + 2, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None)).Should().BeNull();
+    }
+
+    [SkippableFact]
     public async Task A_send_with_no_messages_records_its_transaction_without_a_position()
     {
         var store = await StoreAsync();
         var transaction = NewTransaction();
 
-        (await store.EnqueueAsync(transaction, Sender, "m.test", [], CancellationToken.None)).Should().BeNull();
+        (await store.EnqueueAsync(transaction, Now, Sender, "m.test", [], CancellationToken.None)).Should().BeNull();
 
         var bob = NewUser();
-        (await store.EnqueueAsync(transaction, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None)).Should().BeNull();
+        (await store.EnqueueAsync(transaction, Now, Sender, "m.test", [new(bob, "B1", "{}")], CancellationToken.None)).Should().BeNull();
         (await store.TakeAsync(bob, "B1", 0, long.MaxValue, 10, CancellationToken.None)).Should().BeEmpty();
     }
 
@@ -91,13 +106,13 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
         var store = await StoreAsync();
         var bob = NewUser();
         var transaction = new ToDeviceTransactionKey(bob, "B1", "txn");
-        await store.EnqueueAsync(transaction, bob, "m.test", [new(bob, "B1", "{}"), new(bob, "B2", "{}")], CancellationToken.None);
+        await store.EnqueueAsync(transaction, Now, bob, "m.test", [new(bob, "B1", "{}"), new(bob, "B2", "{}")], CancellationToken.None);
 
         await store.DeleteDeviceAsync(bob, "B1", CancellationToken.None);
 
         (await store.TakeAsync(bob, "B1", 0, long.MaxValue, 10, CancellationToken.None)).Should().BeEmpty();
         (await store.TakeAsync(bob, "B2", 0, long.MaxValue, 10, CancellationToken.None)).Should().HaveCount(1);
-        (await store.EnqueueAsync(transaction, bob, "m.test", [new(bob, "B2", "{}")], CancellationToken.None)).Should().NotBeNull();
+        (await store.EnqueueAsync(transaction, Now, bob, "m.test", [new(bob, "B2", "{}")], CancellationToken.None)).Should().NotBeNull();
     }
 
     [SkippableFact]
@@ -106,7 +121,7 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
         var store = await StoreAsync();
         var bob = NewUser();
         var other = NewUser();
-        await store.EnqueueAsync(NewTransaction(), Sender, "m.test",
+        await store.EnqueueAsync(NewTransaction(), Now, Sender, "m.test",
             [new(bob, "B1", "{}"), new(bob, "B2", "{}"), new(bob, "B3", "{}"), new(other, "O1", "{}")], CancellationToken.None);
 
         await store.DeleteUserDevicesAsync(bob, "B2", CancellationToken.None);
