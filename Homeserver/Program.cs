@@ -5,9 +5,11 @@ using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Relations;
+using Homeserver.KeyBackup;
 using Homeserver.Rooms;
 using Homeserver.Storage;
 using Homeserver.Sync;
+using Homeserver.ToDevice;
 using Homeserver.UserData;
 
 // Composition root: run a CLI subcommand, or prepare the configuration (writing a new one on first
@@ -36,6 +38,8 @@ builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSync();
 builder.Services.AddRelations();
+builder.Services.AddToDevice();
+builder.Services.AddKeyBackup();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -61,6 +65,8 @@ app.MapReadMarkersApi();
 app.MapPresenceApi();
 app.MapRelationsApi();
 app.MapPublicRoomsApi();
+app.MapSendToDeviceApi();
+app.MapKeyBackupApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

@@ -2,19 +2,22 @@ using Homeserver.Configuration;
 using Homeserver.Federation.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Storage.Accounts;
+using Homeserver.Storage.ToDevice;
 
 namespace Homeserver.Accounts;
 
 /// <summary>
 /// Devices and their tokens: issues access (and refresh) tokens for a device at login and registration,
 /// rotates them on refresh, and removes them at logout, device deletion, password change and deactivation.
+/// A deleted device's waiting to-device messages go with it.
 /// </summary>
 public sealed class DeviceSessions(
     IAccessTokenStore accessTokens,
     IRefreshTokenStore refreshTokens,
     IDeviceStore devices,
     HomeserverConfig config,
-    TimeProvider time)
+    TimeProvider time,
+    IToDeviceStore? toDeviceInbox = null)
 {
     /// <summary>Longest device id accepted from a client.</summary>
     public const int MaxDeviceIdLength = 255;
@@ -65,6 +68,7 @@ public sealed class DeviceSessions(
     public async Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken)
     {
         await RevokeTokensAsync(userId, deviceId, cancellationToken);
+        if (toDeviceInbox is not null) await toDeviceInbox.DeleteDeviceAsync(userId, deviceId, cancellationToken);
         return await devices.DeleteAsync(userId, deviceId, cancellationToken);
     }
 
@@ -73,6 +77,7 @@ public sealed class DeviceSessions(
     {
         await accessTokens.DeleteByUserAsync(userId, keepDeviceId, cancellationToken);
         await refreshTokens.DeleteByUserAsync(userId, keepDeviceId, cancellationToken);
+        if (toDeviceInbox is not null) await toDeviceInbox.DeleteUserDevicesAsync(userId, keepDeviceId, cancellationToken);
         if (keepDeviceId is null)
         {
             await devices.DeleteAllAsync(userId, cancellationToken);
