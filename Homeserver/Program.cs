@@ -38,6 +38,8 @@ builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSync();
 builder.Services.AddRelations();
+builder.Services.AddSingleton<Homeserver.Moderation.ContentReports>();
+builder.Services.AddSingleton<Homeserver.Voip.TurnCredentials>();
 builder.Services.AddToDevice();
 builder.Services.AddKeyBackup();
 
@@ -65,6 +67,10 @@ app.MapReadMarkersApi();
 app.MapPresenceApi();
 app.MapRelationsApi();
 app.MapPublicRoomsApi();
+app.MapReportApi();
+app.MapVoipApi();
+app.MapThirdPartyApi();
+app.MapOpenIdApi();
 app.MapSendToDeviceApi();
 app.MapKeyBackupApi();
 

@@ -7,6 +7,7 @@ public static class AccountServiceCollectionExtensions
     {
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<LocalUsers>();
+        services.AddSingleton<OpenIdTokens>();
         services.AddSingleton<DeviceSessions>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<UserInteractiveAuth>();

@@ -21,6 +21,9 @@ public static class TokenGenerator
     /// <summary>An opaque session id for user-interactive authentication.</summary>
     public static string NewSessionId() => RandomPart();
 
+    /// <summary>A new OpenID token, <c>syo_</c> and 32 random bytes.</summary>
+    public static string NewOpenIdToken() => "syo_" + RandomPart();
+
     /// <summary>A device id as Synapse makes them: ten upper-case letters.</summary>
     public static string NewDeviceId() => RandomNumberGenerator.GetString(DeviceIdAlphabet, 10);
 

@@ -57,6 +57,25 @@ public sealed class HomeserverConfig
     /// <summary><c>GET /publicRooms</c> answers without an access token.</summary>
     public bool AllowPublicRoomsWithoutAuth { get; set; }
 
+    /// <summary>TURN server URIs handed to clients for VoIP (<c>GET /voip/turnServer</c>); none: no TURN.</summary>
+    public List<string> TurnUris { get; set; } = [];
+
+    /// <summary>Secret shared with coturn (<c>use-auth-secret</c>): credentials are minted per user and expire.</summary>
+    [SecretOption]
+    public string? TurnSharedSecret { get; set; }
+
+    /// <summary>Fixed TURN credentials, used when no shared secret is set.</summary>
+    public string? TurnUsername { get; set; }
+
+    [SecretOption]
+    public string? TurnPassword { get; set; }
+
+    /// <summary>How long minted TURN credentials stay valid.</summary>
+    public TimeSpan TurnUserLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Guests get TURN credentials too.</summary>
+    public bool TurnAllowGuests { get; set; } = true;
+
     /// <summary>Minimum level of console log messages.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
