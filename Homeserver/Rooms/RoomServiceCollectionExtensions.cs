@@ -16,6 +16,8 @@ public static class RoomServiceCollectionExtensions
         services.AddSingleton<RoomDirectory>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();
+        services.AddSingleton<RoomUpgrade>();
+        services.AddSingleton<EventByTimestamp>();
         services.AddSingleton<IProfileChangeListener, RoomProfileUpdater>();
         return services;
     }
