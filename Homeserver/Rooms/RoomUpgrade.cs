@@ -83,6 +83,8 @@ public sealed class RoomUpgrade(RoomEventPipeline pipeline, RoomEventSender send
         if (newVersion.Rules.CreatorsHaveInfinitePower && additionalCreators.Count > 0)
             createContent["additional_creators"] = new JsonArray([.. additionalCreators.Select(u => (JsonNode)JsonValue.Create(u))]);
 
+        // From here on the request's cancellation is ignored: a client that goes away must not leave a half-made upgrade.
+        cancellationToken = CancellationToken.None;
         var created = await pipeline.CreateRoomAsync(newVersion, userId, createContent, cancellationToken);
         if (!created.CreateEvent.IsAccepted)
             throw new MatrixException(400, ErrorCodes.RoomInUse, "The replacement room could not be created: " + (created.CreateEvent.Reason ?? "retry the request."));
@@ -104,7 +106,8 @@ public sealed class RoomUpgrade(RoomEventPipeline pipeline, RoomEventSender send
         var powerLevels = NewPowerLevels(oldPowerLevels, oldVersion, newVersion, oldCreators, newCreators, userId);
         var levels = PowerLevels.Parse(powerLevels, newVersion.Rules);
         var ownLevel = newVersion.Rules.CreatorsHaveInfinitePower ? PowerLevels.Infinite : levels.UserLevel(userId, RoomCreators.None);
-        var needed = transferred.Append("m.room.power_levels").Append("m.room.canonical_alias")
+        var canonical = ContentAt(state, "m.room.canonical_alias", "") is { Count: > 0 } content ? content : null;
+        var needed = transferred.Append("m.room.power_levels").Concat(canonical is null ? [] : ["m.room.canonical_alias"])
             .Select(t => levels.RequiredLevel(t, isState: true)).Append(bans.Count > 0 ? levels.Ban : 0).Max();
         if (ownLevel < needed)
         {
@@ -139,7 +142,7 @@ public sealed class RoomUpgrade(RoomEventPipeline pipeline, RoomEventSender send
         }
 
         // The canonical alias follows the aliases; the old room drops it (if the user may change it there).
-        if (ContentAt(state, "m.room.canonical_alias", "") is { Count: > 0 } canonical)
+        if (canonical is not null)
         {
             await SendAsync(newRoomId, "m.room.canonical_alias", "", userId, canonical, cancellationToken);
             await TrySendAsync(roomId, "m.room.canonical_alias", userId, new JsonObject(), cancellationToken);
