@@ -41,7 +41,8 @@ public sealed class RoomUpgrade(RoomEventPipeline pipeline, RoomEventSender send
         };
         if (!RoomVersionRegistry.TryGet(versionId, out var newVersion))
             throw new MatrixException(400, ErrorCodes.UnsupportedRoomVersion, $"Room version '{versionId}' is not supported by this server.");
-        var additionalCreators = ReadAdditionalCreators(request, userId);
+        // Versions without additional creators ignore the field, as the spec says.
+        var additionalCreators = newVersion.Rules.CreatorsHaveInfinitePower ? ReadAdditionalCreators(request, userId) : [];
 
         await _gate.WaitAsync(cancellationToken);
         try
@@ -80,7 +81,7 @@ public sealed class RoomUpgrade(RoomEventPipeline pipeline, RoomEventSender send
             createContent["predecessor"]!["event_id"] = lastEventId;
         if (create.Content["type"] is JsonValue roomType && roomType.TryGetValue<string>(out _)) createContent["type"] = roomType.DeepClone();
         if (create.Content["m.federate"] is JsonValue federate && federate.TryGetValue<bool>(out _)) createContent["m.federate"] = federate.DeepClone();
-        if (newVersion.Rules.CreatorsHaveInfinitePower && additionalCreators.Count > 0)
+        if (additionalCreators.Count > 0)
             createContent["additional_creators"] = new JsonArray([.. additionalCreators.Select(u => (JsonNode)JsonValue.Create(u))]);
 
         // From here on the request's cancellation is ignored: a client that goes away must not leave a half-made upgrade.

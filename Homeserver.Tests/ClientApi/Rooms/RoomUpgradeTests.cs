@@ -127,14 +127,16 @@ public class RoomUpgradeTests(RoomsFixture fixture) : IClassFixture<RoomsFixture
     }
 
     [Fact]
-    public async Task Upgrading_v12_to_v11_gives_the_old_creators_a_listed_level()
+    public async Task Upgrading_v12_to_v11_gives_the_old_creators_a_listed_level_and_ignores_additional_creators()
     {
         var alice = await NewUserAsync();
         var oldRoom = await NewRoomAsync(alice, new JsonObject { ["room_version"] = "12" });
 
-        var newRoom = await UpgradeAsync(alice, oldRoom, new JsonObject { ["new_version"] = "11" });
+        var newRoom = await UpgradeAsync(alice, oldRoom, new JsonObject { ["new_version"] = "11", ["additional_creators"] = "ignored by v11" });
 
-        (await StateAsync(alice, newRoom, "m.room.create"))["room_version"]!.GetValue<string>().Should().Be("11");
+        var create = await StateAsync(alice, newRoom, "m.room.create");
+        create["room_version"]!.GetValue<string>().Should().Be("11");
+        create.ContainsKey("additional_creators").Should().BeFalse();
         (await StateAsync(alice, newRoom, "m.room.power_levels"))["users"]![alice.UserId]!.GetValue<long>().Should().Be(100);
         (await StateAsync(alice, newRoom, "m.room.join_rules"))["join_rule"]!.GetValue<string>().Should().Be("invite");
     }
