@@ -57,6 +57,8 @@ app.MapAccountsApi();
 app.MapCreateRoomApi();
 app.MapRoomEventsApi();
 app.MapRoomMembershipApi();
+app.MapRoomUpgradeApi();
+app.MapTimestampToEventApi();
 app.MapRoomDirectoryApi();
 app.MapSyncApi();
 app.MapRoomMessagesApi();

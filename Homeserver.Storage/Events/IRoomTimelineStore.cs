@@ -19,6 +19,14 @@ public interface IRoomTimelineStore
     /// <summary>The id of the room's last visible event at or before the position, or null when there is none.</summary>
     Task<string?> GetLastEventIdAtAsync(string roomId, long upToInclusive, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The room's events nearest to a timestamp in one direction, nearest first, for <c>/timestamp_to_event</c>:
+    /// forwards those with origin_server_ts at or after <paramref name="cursor"/>, backwards those at or before it,
+    /// ties broken by stream ordering. A cursor taken from the last event of a page continues after that event.
+    /// </summary>
+    Task<IReadOnlyList<EventRecord>> GetRoomEventsByTimestampAsync(string roomId, TimestampCursor cursor, bool backwards, int limit,
+        CancellationToken cancellationToken);
+
     /// <summary>The user's membership events with stream ordering in (after, upTo], oldest first.</summary>
     Task<IReadOnlyList<MembershipChange>> GetMembershipChangesAsync(string userId, long afterExclusive, long upToInclusive,
         CancellationToken cancellationToken);

@@ -28,6 +28,23 @@ public sealed partial class RoomEventStore : IRoomTimelineStore
         ORDER BY e.stream_ordering DESC LIMIT 1
         """;
 
+    // (origin_server_ts, stream_ordering) keyset order; the events_room_origin_ts index serves both directions.
+    private const string SelectRoomEventsFromTimestampSql = $"""
+        SELECT {EventColumns}
+        FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
+        WHERE e.room_id = @RoomId AND e.stream_ordering IS NOT NULL AND {VisibleCondition}
+          AND (e.origin_server_ts > @Ts OR (e.origin_server_ts = @Ts AND e.stream_ordering > @Stream))
+        ORDER BY e.origin_server_ts, e.stream_ordering LIMIT @Limit
+        """;
+
+    private const string SelectRoomEventsUntilTimestampSql = $"""
+        SELECT {EventColumns}
+        FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
+        WHERE e.room_id = @RoomId AND e.stream_ordering IS NOT NULL AND {VisibleCondition}
+          AND (e.origin_server_ts < @Ts OR (e.origin_server_ts = @Ts AND e.stream_ordering < @Stream))
+        ORDER BY e.origin_server_ts DESC, e.stream_ordering DESC LIMIT @Limit
+        """;
+
     private const string SelectMembershipChangesSql = $"""
         SELECT e.room_id AS RoomId, n.event_id AS EventId, e.membership AS Membership, e.stream_ordering AS StreamOrdering
         FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
@@ -57,6 +74,22 @@ public sealed partial class RoomEventStore : IRoomTimelineStore
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             SelectLastEventAtSql, new { RoomId = roomId, UpTo = upToInclusive, No = false }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<EventRecord>> GetRoomEventsByTimestampAsync(string roomId, TimestampCursor cursor, bool backwards, int limit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        ArgumentNullException.ThrowIfNull(cursor);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // Without a stream position the cursor includes every event of its timestamp.
+        var stream = cursor.StreamOrdering ?? (backwards ? long.MaxValue : long.MinValue);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            backwards ? SelectRoomEventsUntilTimestampSql : SelectRoomEventsFromTimestampSql,
+            new { RoomId = roomId, Ts = cursor.OriginServerTs, Stream = stream, Limit = limit, No = false },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRecord())];
     }
 
     public async Task<IReadOnlyList<MembershipChange>> GetMembershipChangesAsync(string userId, long afterExclusive, long upToInclusive,

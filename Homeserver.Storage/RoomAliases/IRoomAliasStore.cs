@@ -11,6 +11,9 @@ public interface IRoomAliasStore
     /// <summary>Removes the alias; false when it did not exist.</summary>
     Task<bool> DeleteAsync(string roomAlias, CancellationToken cancellationToken);
 
+    /// <summary>Points every alias of one room at another (a room upgrade), in one statement; returns how many moved.</summary>
+    Task<int> MoveAllAsync(string fromRoomId, string toRoomId, CancellationToken cancellationToken);
+
     /// <summary>The room's aliases, in alias order.</summary>
     Task<IReadOnlyList<string>> ListForRoomAsync(string roomId, CancellationToken cancellationToken);
 }

@@ -16,6 +16,8 @@ public sealed class RoomAliasStore(IDatabase database) : IRoomAliasStore
 
     private const string DeleteSql = "DELETE FROM room_aliases WHERE room_alias = @RoomAlias";
 
+    private const string MoveAllSql = "UPDATE room_aliases SET room_id = @ToRoomId WHERE room_id = @FromRoomId";
+
     private const string SelectForRoomSql = "SELECT room_alias FROM room_aliases WHERE room_id = @RoomId ORDER BY room_alias";
 
     public async Task<bool> AddAsync(string roomAlias, string roomId, string creator, CancellationToken cancellationToken)
@@ -42,6 +44,15 @@ public sealed class RoomAliasStore(IDatabase database) : IRoomAliasStore
         ArgumentException.ThrowIfNullOrEmpty(roomAlias);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { RoomAlias = roomAlias }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task<int> MoveAllAsync(string fromRoomId, string toRoomId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fromRoomId);
+        ArgumentException.ThrowIfNullOrEmpty(toRoomId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(MoveAllSql,
+            new { FromRoomId = fromRoomId, ToRoomId = toRoomId }, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<string>> ListForRoomAsync(string roomId, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Rooms;
 using Homeserver.Storage.Events;
+using Homeserver.Sync;
 
 namespace Homeserver.ClientApi;
 
@@ -102,24 +103,31 @@ public static class RoomMembershipApi
     }
 
     /// <summary>
-    /// The member events of the state the user may see, filtered by <c>membership</c> / <c>not_membership</c>.
-    /// <c>at</c> (a sync token) is not applied: this server's sync tokens are not yet defined.
+    /// The member events of the state the user may see (as of <c>at</c>, a pagination or sync token, when given),
+    /// filtered by <c>membership</c> / <c>not_membership</c>: with both, the spec makes them an "or" (either the
+    /// membership is <c>membership</c>, or it is not <c>not_membership</c>).
     /// </summary>
-    private static async Task<JsonObject> Members(string roomId, string? membership, string? not_membership, RequestUser user, RoomReads reads,
-        RoomStateReader reader, HttpContext context)
+    private static async Task<JsonObject> Members(string roomId, string? at, string? membership, string? not_membership, RequestUser user,
+        RoomReads reads, HttpContext context)
     {
         UserPathChecks.RequireRoomId(roomId);
         if (membership is not null && !Memberships.Contains(membership) || not_membership is not null && !Memberships.Contains(not_membership))
             throw MatrixException.InvalidParam("membership and not_membership must be one of join, invite, knock, leave, ban.");
-        var (state, version) = await reads.GetVisibleStateAsync(user.UserId, roomId, context.RequestAborted);
+        long? position = at is null ? null : PaginationToken.Parse(at, "at");
+        var (state, version) = await reads.GetVisibleStateAsync(user.UserId, roomId, context.RequestAborted, position);
         var members = new StateMap(state.Where(e => e.Key.Type == "m.room.member"));
         var chunk = new JsonArray();
         foreach (var ev in await reads.FormatStateAsync(members, version, context.RequestAborted))
         {
             var value = RoomStateReader.MembershipOf(ev["content"] as JsonObject);
-            if (membership is not null && value != membership) continue;
-            if (not_membership is not null && value == not_membership) continue;
-            chunk.Add(ev);
+            var included = (membership, not_membership) switch
+            {
+                (null, null) => true,
+                ({ } only, null) => value == only,
+                (null, { } excluded) => value != excluded,
+                ({ } only, { } excluded) => value == only || value != excluded,
+            };
+            if (included) chunk.Add(ev);
         }
         return new JsonObject { ["chunk"] = chunk };
     }

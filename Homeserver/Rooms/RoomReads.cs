@@ -11,7 +11,8 @@ namespace Homeserver.Rooms;
 /// The read side of the room endpoints, with history visibility applied: single events (redacted when
 /// a redaction applies), the state a user may see, and member lists.
 /// </summary>
-public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibility, RedactionFinder redactions, TimeProvider time)
+public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibility, RedactionFinder redactions, IRoomTimelineStore timeline,
+    TimeProvider time)
 {
     /// <summary>
     /// An event the user may see, in client format: 403 for users who never were in a room that is not world
@@ -40,24 +41,35 @@ public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibili
 
     /// <summary>
     /// The state the user may see: the current state when joined or the room is world readable, the
-    /// state when they left for former members; otherwise 403.
+    /// state when they left for former members; otherwise 403. With <paramref name="atPosition"/> (a stream
+    /// position) the state as of that point instead, never later than a former member's leave.
     /// </summary>
-    public async Task<(StateMap State, RoomVersion Version)> GetVisibleStateAsync(string userId, string roomId, CancellationToken cancellationToken)
+    public async Task<(StateMap State, RoomVersion Version)> GetVisibleStateAsync(string userId, string roomId, CancellationToken cancellationToken,
+        long? atPosition = null)
     {
         var (_, version) = await reader.RequireRoomAsync(roomId, cancellationToken);
         var memberEventId = await reader.Store.GetCurrentStateEventIdAsync(roomId, "m.room.member", userId, cancellationToken);
         var memberEvent = memberEventId is null ? null : await reader.Store.GetEventAsync(memberEventId, cancellationToken);
         var membership = memberEvent is null ? null : RoomStateReader.MembershipOf(RoomStateReader.ContentOf(memberEvent));
         if (membership == "join" || await visibility.IsWorldReadableNowAsync(roomId, cancellationToken))
-            return (await reader.Store.GetCurrentStateAsync(roomId, cancellationToken), version);
+            return (atPosition is { } at ? await StateAtAsync(roomId, at, cancellationToken) : await reader.Store.GetCurrentStateAsync(roomId, cancellationToken),
+                version);
         if (membership is "leave" or "ban" && memberEvent is not null
             && await reader.Store.GetStateBeforeAsync(memberEvent.EventId, cancellationToken) is { } before
             && before.TryGetValue(("m.room.member", userId), out var previousId)
             && await reader.Store.GetEventAsync(previousId, cancellationToken) is { } previous
             && RoomStateReader.MembershipOf(RoomStateReader.ContentOf(previous)) == "join")
-            return (await reader.Store.GetStateAfterAsync(memberEvent.EventId, cancellationToken) ?? [], version);
+            return (atPosition < memberEvent.StreamOrdering
+                ? await StateAtAsync(roomId, atPosition.Value, cancellationToken)
+                : await reader.Store.GetStateAfterAsync(memberEvent.EventId, cancellationToken) ?? [], version);
         throw MatrixException.Forbidden("You are not allowed to see the state of this room.");
     }
+
+    /// <summary>The room's state at a stream position: after its last event at or before it (empty before the room existed).</summary>
+    private async Task<StateMap> StateAtAsync(string roomId, long position, CancellationToken cancellationToken) =>
+        await timeline.GetLastEventIdAtAsync(roomId, position, cancellationToken) is { } eventId
+            ? await reader.Store.GetStateAfterAsync(eventId, cancellationToken) ?? []
+            : [];
 
     /// <summary>The state events of a map the user may see, in client format.</summary>
     public async Task<List<JsonObject>> FormatStateAsync(StateMap state, RoomVersion version, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ public static class RoomServiceCollectionExtensions
         services.AddSingleton<PublishedRoomsDirectory>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();
+        services.AddSingleton<RoomUpgrade>();
+        services.AddSingleton<EventByTimestamp>();
         services.AddSingleton<IProfileChangeListener, RoomProfileUpdater>();
         return services;
     }

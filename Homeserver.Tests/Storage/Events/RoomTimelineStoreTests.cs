@@ -67,6 +67,37 @@ public abstract class RoomTimelineStoreTests<TFixture>(TFixture fixture) : IClas
     }
 
     [SkippableFact]
+    public async Task Events_by_timestamp_come_nearest_first_in_each_direction_and_continue_after_a_cursor()
+    {
+        var store = await StoreAsync();
+        var room = new TestRoom();
+        await store.PersistAsync(room.Create(), None);
+        const long T = 1_800_000_000_000; // after the create event's timestamp
+        var at100 = room.Message() with { OriginServerTs = T + 100 };
+        var rejected = room.Next("m.room.message", rejectionReason: "auth") with { OriginServerTs = T + 150 };
+        var firstAt200 = room.Message() with { OriginServerTs = T + 200 };
+        var softFailed = room.Next("m.room.message", softFailed: true) with { OriginServerTs = T + 200 };
+        var secondAt200 = room.Message() with { OriginServerTs = T + 200 };
+        var at300 = room.Message() with { OriginServerTs = T + 300 };
+        await store.PersistAsync(room.Batch([at100, rejected, firstAt200, softFailed, secondAt200, at300], changesState: false), None);
+
+        async Task<string[]> Ids(TimestampCursor cursor, bool backwards, int limit = 10) =>
+            [.. (await store.GetRoomEventsByTimestampAsync(room.RoomId, cursor, backwards, limit, None)).Select(e => e.EventId)];
+
+        (await Ids(new(T + 150), backwards: false)).Should().Equal(firstAt200.EventId, secondAt200.EventId, at300.EventId);
+        (await Ids(new(T + 200), backwards: false, limit: 1)).Should().Equal(firstAt200.EventId);
+        (await Ids(new(T + 200), backwards: true, limit: 3)).Should().Equal(secondAt200.EventId, firstAt200.EventId, at100.EventId);
+        (await Ids(new(T + 250), backwards: true, limit: 1)).Should().Equal(secondAt200.EventId);
+        (await Ids(new(T + 301), backwards: false)).Should().BeEmpty();
+        (await Ids(new(T + 99), backwards: true)).Should().HaveCount(2).And.EndWith(room.CreateEventId!); // the room's create and join
+
+        var first = (await store.GetEventAsync(firstAt200.EventId, None))!;
+        (await Ids(TimestampCursor.After(first), backwards: false)).Should().Equal(secondAt200.EventId, at300.EventId);
+        (await Ids(TimestampCursor.After(first), backwards: true)).Should().StartWith(at100.EventId).And.HaveCount(3); // then the join and create
+        (await store.GetRoomEventsByTimestampAsync("!other:test.example", new(0), false, 10, None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Transaction_ids_are_found_for_the_sending_device_only()
     {
         var store = await StoreAsync();

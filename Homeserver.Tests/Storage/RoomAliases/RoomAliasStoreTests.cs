@@ -26,6 +26,25 @@ public abstract class RoomAliasStoreTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [SkippableFact]
+    public async Task Moving_a_rooms_aliases_repoints_all_of_them_and_keeps_their_creators()
+    {
+        var store = await StoreAsync();
+        var (first, second, other) = (NewAlias(), NewAlias(), NewAlias());
+        var (oldRoom, newRoom, otherRoom) = (NewRoom(), NewRoom(), NewRoom());
+        await store.AddAsync(first, oldRoom, "@alice:example.org", CancellationToken.None);
+        await store.AddAsync(second, oldRoom, "@bob:example.org", CancellationToken.None);
+        await store.AddAsync(other, otherRoom, "@alice:example.org", CancellationToken.None);
+
+        (await store.MoveAllAsync(oldRoom, newRoom, CancellationToken.None)).Should().Be(2);
+
+        (await store.ListForRoomAsync(oldRoom, CancellationToken.None)).Should().BeEmpty();
+        (await store.ListForRoomAsync(newRoom, CancellationToken.None)).Should().BeEquivalentTo([first, second]);
+        (await store.GetAsync(second, CancellationToken.None)).Should().Be(new RoomAliasRecord(second, newRoom, "@bob:example.org"));
+        (await store.GetAsync(other, CancellationToken.None))!.RoomId.Should().Be(otherRoom);
+        (await store.MoveAllAsync(oldRoom, newRoom, CancellationToken.None)).Should().Be(0);
+    }
+
+    [SkippableFact]
     public async Task A_taken_alias_is_not_overwritten()
     {
         var store = await StoreAsync();
