@@ -1,5 +1,6 @@
 using Homeserver.Accounts;
 using Homeserver.Cli;
+using Homeserver.E2ee;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
@@ -34,6 +35,7 @@ builder.Services.AddUserData();
 builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSync();
+builder.Services.AddE2eeKeys();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -57,6 +59,8 @@ app.MapTypingApi();
 app.MapReceiptsApi();
 app.MapReadMarkersApi();
 app.MapPresenceApi();
+app.MapKeysApi();
+app.MapCrossSigningApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
