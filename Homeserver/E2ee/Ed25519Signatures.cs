@@ -17,16 +17,19 @@ internal static class Ed25519Signatures
     /// <summary>Whether <c>signatures[userId][keyId]</c> exists and verifies with the ed25519 public key.</summary>
     public static bool IsSignedBy(JsonObject obj, string userId, string keyId, string publicKeyBase64)
     {
-        if (obj["signatures"]?[userId]?[keyId] is null)
+        if (obj["signatures"]?[userId]?[keyId] is not JsonValue value || !value.TryGetValue(out string? signature)
+            || !UnpaddedBase64.TryDecode(signature, out var signatureBytes) || signatureBytes.Length != 64
+            || !UnpaddedBase64.TryDecode(publicKeyBase64, out var publicKey) || publicKey.Length != 32)
             return false;
         try
         {
-            var key = VerifyKey.FromBase64(keyId, publicKeyBase64);
-            return JsonSignatureVerifier.Verify(obj, userId, [key]).IsValid;
+            // Key ids of cross-signing keys are public keys (base64 with + and /), not server key versions,
+            // so the signature is checked directly rather than through the server key types.
+            return SigningKey.Verify(publicKey, CanonicalJson.EncodeWithout(obj, "signatures", "unsigned"), signatureBytes);
         }
         catch (FormatException)
         {
-            // A public key that is not 32 bytes of base64, or an object that has no canonical form.
+            // The object has no canonical form.
             return false;
         }
     }
