@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Homeserver.Federation.Http;
 using Homeserver.Storage.E2ee;
 
 namespace Homeserver.E2ee;
@@ -11,11 +12,9 @@ public sealed class KeyClaimService(IOneTimeKeyStore oneTimeKeys, IFallbackKeySt
 {
     public async Task<JsonObject> ClaimAsync(JsonObject body, CancellationToken cancellationToken)
     {
-        if (body.TryGetPropertyValue("timeout", out var timeout)
-            && (timeout is not JsonValue t || !t.TryGetValue(out long ms) || ms < 0))
-            throw Federation.Http.MatrixException.BadJson("timeout must be a non-negative integer.");
+        KeyJson.CheckTimeout(body);
         var requested = KeyJson.RequireObject(body["one_time_keys"]
-            ?? throw Federation.Http.MatrixException.MissingParam("one_time_keys is required."), "one_time_keys");
+            ?? throw MatrixException.MissingParam("one_time_keys is required."), "one_time_keys");
 
         // Everything is checked before any key is taken.
         var failures = new JsonObject();

@@ -50,6 +50,16 @@ internal static class KeyJson
             throw MatrixException.InvalidParam($"{name} must contain signatures of {requiredUserId}.");
     }
 
+    /// <summary>
+    /// The optional <c>timeout</c> of a query or claim: a non-negative integer. It bounds waiting for other servers,
+    /// of which there are none to wait for yet.
+    /// </summary>
+    public static void CheckTimeout(JsonObject body)
+    {
+        if (body.TryGetPropertyValue("timeout", out var timeout) && (timeout is not JsonValue t || !t.TryGetValue(out long ms) || ms < 0))
+            throw MatrixException.BadJson("timeout must be a non-negative integer.");
+    }
+
     public static void CheckId(string id, string name)
     {
         if (id.Length == 0 || id.Length > KeyLimits.MaxIdLength)

@@ -15,9 +15,7 @@ public sealed class KeyQueryService(
 {
     public async Task<JsonObject> QueryAsync(string requesterId, JsonObject body, CancellationToken cancellationToken)
     {
-        if (body.TryGetPropertyValue("timeout", out var timeout)
-            && (timeout is not JsonValue t || !t.TryGetValue(out long ms) || ms < 0))
-            throw MatrixException.BadJson("timeout must be a non-negative integer.");
+        KeyJson.CheckTimeout(body);
         var requested = KeyJson.RequireObject(body["device_keys"] ?? throw MatrixException.MissingParam("device_keys is required."), "device_keys");
 
         var failures = new JsonObject();
@@ -39,15 +37,21 @@ public sealed class KeyQueryService(
             .ToLookup(s => (s.TargetUserId, s.TargetKeyId));
 
         var deviceKeysResult = new JsonObject();
+        var displayNames = new Dictionary<(string UserId, string DeviceId), string?>();
         foreach (var userId in userIds)
+        {
             deviceKeysResult[userId] = new JsonObject();
+            foreach (var device in await devices.ListAsync(userId, cancellationToken))
+                displayNames[(userId, device.DeviceId)] = device.DisplayName;
+        }
         foreach (var record in await deviceKeys.GetForUsersAsync(userIds, cancellationToken))
         {
             if (wanted[record.UserId] is { } only && !only.Contains(record.DeviceId))
                 continue;
             var keys = WithSignatures(record.KeyJson, visibleSignatures[(record.UserId, record.DeviceId)]);
-            var device = await devices.FindAsync(record.UserId, record.DeviceId, cancellationToken);
-            keys["unsigned"] = device?.DisplayName is { } name ? new JsonObject { ["device_display_name"] = name } : new JsonObject();
+            keys["unsigned"] = displayNames.GetValueOrDefault((record.UserId, record.DeviceId)) is { } name
+                ? new JsonObject { ["device_display_name"] = name }
+                : new JsonObject();
             deviceKeysResult[record.UserId]![record.DeviceId] = keys;
         }
 
