@@ -57,6 +57,22 @@ public sealed class CrossSigningApiTests(OpenRegistrationFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Replacing_only_the_self_signing_key_requires_authentication_too()
+    {
+        using var alice = await NewUserAsync();
+        await alice.PostOkAsync("/keys/device_signing/upload", alice.CrossSigningUpload());
+        using var newSelfSigning = new ClientKey();
+
+        var response = await alice.PostAsync("/keys/device_signing/upload",
+            new JsonObject { ["self_signing_key"] = alice.CrossSigningKey(newSelfSigning, "self_signing", alice.Master) });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.ReadJsonObjectAsync())["flows"]![0]!["stages"]![0]!.GetValue<string>().Should().Be("m.login.password");
+        (await alice.QueryAsync(alice.UserId))["self_signing_keys"]![alice.UserId]!["keys"]!
+            .AsObject().Single().Value!.GetValue<string>().Should().Be(alice.SelfSigning.PublicKey);
+    }
+
+    [Fact]
     public async Task Keys_not_signed_by_the_master_key_or_without_one_are_refused()
     {
         using var alice = await NewUserAsync();

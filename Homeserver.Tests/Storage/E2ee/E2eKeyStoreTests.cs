@@ -129,6 +129,40 @@ public abstract class E2eKeyStoreTests<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [SkippableFact]
+    public async Task Device_list_changes_are_read_by_position_range_once_per_user()
+    {
+        var lists = new DeviceListStore(await DatabaseAsync());
+        var (alice, bob) = (NewUser(), NewUser());
+        var start = await lists.GetCurrentPositionAsync(None);
+
+        var last = await lists.AppendAsync([alice, bob, alice], None);
+        var middle = await lists.GetCurrentPositionAsync(None);
+        var after = await lists.AppendAsync([alice], None);
+
+        last.Should().Be(start + 2, "a user named twice in one change is recorded once");
+        middle.Should().Be(last);
+        (await lists.GetChangedUsersAsync(start, after, None)).Should().BeEquivalentTo([alice, bob]);
+        (await lists.GetChangedUsersAsync(middle, after, None)).Should().Equal(alice);
+        (await lists.GetChangedUsersAsync(after, start, None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
+    public async Task A_signer_uploading_a_signature_again_replaces_it_and_records_the_change()
+    {
+        var database = await DatabaseAsync();
+        var signatures = new KeySignatureStore(database);
+        var lists = new DeviceListStore(database);
+        var alice = NewUser();
+        var start = await lists.GetCurrentPositionAsync(None);
+
+        await signatures.AddAsync([new(alice, "ed25519:S", alice, "DEV", "first")], [alice], None);
+        await signatures.AddAsync([new(alice, "ed25519:S", alice, "DEV", "second")], [alice], None);
+
+        (await signatures.GetForTargetsAsync([alice], None)).Select(s => s.Signature).Should().Equal("second");
+        (await lists.GetChangedUsersAsync(start, await lists.GetCurrentPositionAsync(None), None)).Should().Contain(alice);
+    }
+
+    [SkippableFact]
     public async Task Replacing_a_cross_signing_key_deletes_the_signatures_it_made()
     {
         var database = await DatabaseAsync();
