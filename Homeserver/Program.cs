@@ -1,5 +1,6 @@
 using Homeserver.Accounts;
 using Homeserver.Cli;
+using Homeserver.E2ee;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
@@ -42,6 +43,7 @@ builder.Services.AddSingleton<Homeserver.Moderation.ContentReports>();
 builder.Services.AddSingleton<Homeserver.Voip.TurnCredentials>();
 builder.Services.AddToDevice();
 builder.Services.AddKeyBackup();
+builder.Services.AddE2eeKeys();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -75,6 +77,8 @@ app.MapThirdPartyApi();
 app.MapOpenIdApi();
 app.MapSendToDeviceApi();
 app.MapKeyBackupApi();
+app.MapKeysApi();
+app.MapCrossSigningApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

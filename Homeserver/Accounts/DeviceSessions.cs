@@ -2,7 +2,6 @@ using Homeserver.Configuration;
 using Homeserver.Federation.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Storage.Accounts;
-using Homeserver.Storage.ToDevice;
 
 namespace Homeserver.Accounts;
 
@@ -17,7 +16,7 @@ public sealed class DeviceSessions(
     IDeviceStore devices,
     HomeserverConfig config,
     TimeProvider time,
-    IToDeviceStore? toDeviceInbox = null)
+    IEnumerable<IDeviceChangeListener> deviceListeners)
 {
     /// <summary>Longest device id accepted from a client.</summary>
     public const int MaxDeviceIdLength = 255;
@@ -68,8 +67,9 @@ public sealed class DeviceSessions(
     public async Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken)
     {
         await RevokeTokensAsync(userId, deviceId, cancellationToken);
-        if (toDeviceInbox is not null) await toDeviceInbox.DeleteDeviceAsync(userId, deviceId, cancellationToken);
-        return await devices.DeleteAsync(userId, deviceId, cancellationToken);
+        var deleted = await devices.DeleteAsync(userId, deviceId, cancellationToken);
+        await NotifyDeletedAsync(userId, [deviceId], cancellationToken);
+        return deleted;
     }
 
     /// <summary>Logs out every device of the user except <paramref name="keepDeviceId"/>, when given.</summary>
@@ -77,17 +77,21 @@ public sealed class DeviceSessions(
     {
         await accessTokens.DeleteByUserAsync(userId, keepDeviceId, cancellationToken);
         await refreshTokens.DeleteByUserAsync(userId, keepDeviceId, cancellationToken);
-        if (toDeviceInbox is not null) await toDeviceInbox.DeleteUserDevicesAsync(userId, keepDeviceId, cancellationToken);
+        var deleted = (await devices.ListAsync(userId, cancellationToken)).Select(d => d.DeviceId).Where(id => id != keepDeviceId).ToList();
         if (keepDeviceId is null)
-        {
             await devices.DeleteAllAsync(userId, cancellationToken);
-            return;
-        }
-        foreach (var device in await devices.ListAsync(userId, cancellationToken))
-        {
-            if (device.DeviceId != keepDeviceId)
-                await devices.DeleteAsync(userId, device.DeviceId, cancellationToken);
-        }
+        else
+            foreach (var deviceId in deleted)
+                await devices.DeleteAsync(userId, deviceId, cancellationToken);
+        await NotifyDeletedAsync(userId, deleted, cancellationToken);
+    }
+
+    /// <summary>Tells the listeners (end-to-end keys) which devices went.</summary>
+    private async Task NotifyDeletedAsync(string userId, IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    {
+        foreach (var listener in deviceListeners)
+            foreach (var deviceId in deviceIds)
+                await listener.OnDeviceDeletedAsync(userId, deviceId, cancellationToken);
     }
 
     private async Task RevokeTokensAsync(string userId, string deviceId, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Homeserver.Federation.Http;
 using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Storage.Accounts;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Homeserver.ClientApi;
 
@@ -32,7 +33,8 @@ public static class DevicesApi
     private static async Task<DeviceResponse> GetAsync(RequestUser user, IDeviceStore devices, string deviceId, CancellationToken cancellationToken) =>
         DeviceResponse.From(await devices.FindAsync(user.UserId, deviceId, cancellationToken) ?? throw NoSuchDevice());
 
-    private static async Task<EmptyResponse> RenameAsync(HttpRequest request, RequestUser user, IDeviceStore devices, string deviceId)
+    private static async Task<EmptyResponse> RenameAsync(
+        HttpRequest request, RequestUser user, IDeviceStore devices, [FromServices] IEnumerable<IDeviceChangeListener> listeners, string deviceId)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
         var body = await JsonBody.ReadObjectAsync(request);
@@ -42,7 +44,11 @@ public static class DevicesApi
         var device = await devices.FindAsync(user.UserId, deviceId, cancellationToken) ?? throw NoSuchDevice();
         // Without display_name the name stays as it is.
         if (body.ContainsKey("display_name"))
+        {
             await devices.SetDisplayNameAsync(user.UserId, device.DeviceId, parsed.DisplayName, cancellationToken);
+            foreach (var listener in listeners)
+                await listener.OnDeviceRenamedAsync(user.UserId, device.DeviceId, cancellationToken);
+        }
         return EmptyResponse.Instance;
     }
 

@@ -11,6 +11,7 @@ public static class ToDeviceServiceCollectionExtensions
         services.AddSingleton<IToDeviceStore, ToDeviceStore>();
         services.AddSingleton<ToDeviceSender>();
         services.AddSingleton<IToDeviceSync, ToDeviceInbox>();
+        services.AddSingleton<Accounts.IDeviceChangeListener, ToDeviceInboxCleanup>();
         return services;
     }
 }
