@@ -4,6 +4,7 @@ using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
+using Homeserver.Media;
 using Homeserver.Rooms;
 using Homeserver.Storage;
 using Homeserver.Sync;
@@ -34,6 +35,7 @@ builder.Services.AddUserData();
 builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSync();
+builder.Services.AddMedia();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -57,6 +59,7 @@ app.MapTypingApi();
 app.MapReceiptsApi();
 app.MapReadMarkersApi();
 app.MapPresenceApi();
+app.MapMediaApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
