@@ -118,8 +118,14 @@ public sealed class MediaRepository(
             var remaining = wait - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
                 throw new MatrixException(504, ErrorCodes.NotYetUploaded, "The content has not been uploaded yet.");
-            await Task.WhenAny(nextUpload, Task.Delay(remaining, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await nextUpload.WaitAsync(remaining, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Look once more: the upload may have landed just now.
+            }
         }
     }
 

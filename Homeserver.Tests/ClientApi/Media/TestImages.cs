@@ -20,6 +20,42 @@ internal static class TestImages
         _ => throw new ArgumentException(contentType),
     };
 
+    /// <summary>A JPEG whose left half is red and right half blue.</summary>
+    public static byte[] RedBlueJpeg(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Blue);
+            using var red = new SKPaint { Color = SKColors.Red };
+            canvas.DrawRect(0, 0, width / 2f, height, red);
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 95);
+        return data.ToArray();
+    }
+
+    /// <summary>The JPEG with an EXIF APP1 segment holding just the orientation tag (1-8), right after SOI.</summary>
+    public static byte[] WithExifOrientation(byte[] jpeg, int orientation)
+    {
+        byte[] segment =
+        [
+            0xFF, 0xE1, 0x00, 0x22, // APP1, length 34
+            (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF, IFD at 8
+            0x00, 0x01, // one entry
+            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, (byte)orientation, 0x00, 0x00, // Orientation, SHORT, 1
+            0x00, 0x00, 0x00, 0x00, // no next IFD
+        ];
+        return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>The colour of one pixel of an encoded image.</summary>
+    public static SKColor PixelAt(byte[] image, int x, int y)
+    {
+        using var bitmap = SKBitmap.Decode(image) ?? throw new InvalidDataException("Not an image.");
+        return bitmap.GetPixel(x, y);
+    }
+
     /// <summary>The width and height of an encoded image, read by the decoder.</summary>
     public static (int Width, int Height, SKEncodedImageFormat Format) Measure(byte[] image)
     {

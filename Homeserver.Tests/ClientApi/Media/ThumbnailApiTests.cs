@@ -95,6 +95,24 @@ public sealed class ThumbnailApiTests : IClassFixture<ThumbnailApiTests.Fixture>
     }
 
     [Fact]
+    public async Task Photos_are_turned_upright_by_their_exif_orientation()
+    {
+        // Stored 1000x800, left half red; orientation 6 means "turn 90 degrees clockwise": upright 800x1000, red on top.
+        var (token, mediaId) = await UploadAsync(TestImages.WithExifOrientation(TestImages.RedBlueJpeg(1000, 800), 6), "image/jpeg");
+
+        var response = await ThumbnailAsync(token, mediaId, 300, 200, "scale");
+
+        await ShouldBeImageAsync(response, "image/jpeg", 192, 240);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var top = TestImages.PixelAt(bytes, 96, 20);
+        var bottom = TestImages.PixelAt(bytes, 96, 220);
+        top.Red.Should().BeGreaterThan(200);
+        top.Blue.Should().BeLessThan(60);
+        bottom.Blue.Should().BeGreaterThan(200);
+        bottom.Red.Should().BeLessThan(60);
+    }
+
+    [Fact]
     public async Task Thumbnails_are_cached_on_disk_and_served_again()
     {
         var (token, mediaId) = await UploadAsync(TestImages.Png(1000, 800), "image/png");

@@ -2,7 +2,9 @@ using SkiaSharp;
 
 namespace Homeserver.Media.Thumbnails;
 
-/// <summary>The size and format of an image, read from its header without decoding the pixels.</summary>
+/// <summary>
+/// The displayed size (after EXIF orientation) and format of an image, read from its header without decoding the pixels.
+/// </summary>
 public sealed record ImageHeader(int Width, int Height, SKEncodedImageFormat Format)
 {
     public long Pixels => (long)Width * Height;
@@ -19,6 +21,9 @@ public sealed record ImageHeader(int Width, int Height, SKEncodedImageFormat For
         using var codec = SKCodec.Create(stream, out var result);
         if (codec is null || result != SKCodecResult.Success) return null;
         var info = codec.Info;
-        return info.Width > 0 && info.Height > 0 ? new ImageHeader(info.Width, info.Height, codec.EncodedFormat) : null;
+        if (info.Width <= 0 || info.Height <= 0) return null;
+        return ImageOrientation.SwapsSides(codec.EncodedOrigin)
+            ? new ImageHeader(info.Height, info.Width, codec.EncodedFormat)
+            : new ImageHeader(info.Width, info.Height, codec.EncodedFormat);
     }
 }
