@@ -7,6 +7,7 @@ using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Relations;
 using Homeserver.KeyBackup;
+using Homeserver.Media;
 using Homeserver.Rooms;
 using Homeserver.Storage;
 using Homeserver.Sync;
@@ -44,6 +45,7 @@ builder.Services.AddSingleton<Homeserver.Voip.TurnCredentials>();
 builder.Services.AddToDevice();
 builder.Services.AddKeyBackup();
 builder.Services.AddE2eeKeys();
+builder.Services.AddMedia();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -79,6 +81,7 @@ app.MapSendToDeviceApi();
 app.MapKeyBackupApi();
 app.MapKeysApi();
 app.MapCrossSigningApi();
+app.MapMediaApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

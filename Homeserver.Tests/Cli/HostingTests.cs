@@ -190,6 +190,8 @@ public sealed class HostingTests : IDisposable
         ListenerResources.ResourceOf("/_matrix/federation/v1/send/1").Should().Be("federation");
         ListenerResources.ResourceOf("/_matrix/key/v2/server").Should().Be("keys");
         ListenerResources.ResourceOf("/_matrix/media/v3/upload").Should().Be("media");
+        ListenerResources.ResourceOf("/_matrix/client/v1/media/download/a/b").Should().Be("media");
+        ListenerResources.ResourceOf("/_matrix/client/v1/mediax").Should().Be("client");
         ListenerResources.ResourceOf("/_matrix/clientx").Should().BeNull();
         ListenerResources.ResourceOf("/.well-known/matrix/server").Should().BeNull();
     }

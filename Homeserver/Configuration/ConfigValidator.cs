@@ -37,6 +37,8 @@ public static class ConfigValidator
         ValidateRateLimit("rc_login.address", config.RcLogin.Address, Error);
         ValidateRateLimit("rc_login.account", config.RcLogin.Account, Error);
         ValidateRateLimit("rc_login.failed_attempts", config.RcLogin.FailedAttempts, Error);
+        ValidateRateLimit("rc_media_create", config.RcMediaCreate, Error);
+        ValidateMedia(config, Error);
         if (!RoomVersionRegistry.TryGet(config.DefaultRoomVersion, out _))
             Error("default_room_version", $"'{config.DefaultRoomVersion}' is not a supported room version " +
                                           $"({string.Join(", ", RoomVersionRegistry.Stable.Select(v => v.Id))})");
@@ -109,6 +111,33 @@ public static class ConfigValidator
                 }
                 return;
         }
+    }
+
+    private static void ValidateMedia(HomeserverConfig config, Action<string, string> error)
+    {
+        if (config.MaxPendingMediaUploads < 1) error("max_pending_media_uploads", "must be at least 1");
+        if (config.UnusedExpirationTime <= TimeSpan.Zero) error("unused_expiration_time", "must be longer than 0");
+        if (config.MaxImagePixels <= 0) error("max_image_pixels", "must be more than 0");
+        if (config.MaxSpiderSize <= 0) error("max_spider_size", "must be more than 0 bytes");
+        for (var i = 0; i < config.ThumbnailSizes.Count; i++)
+        {
+            var size = config.ThumbnailSizes[i];
+            if (size.Width is < 1 or > ThumbnailSizeConfig.MaxDimension)
+                error($"thumbnail_sizes[{i}].width", $"must be 1..{ThumbnailSizeConfig.MaxDimension}");
+            if (size.Height is < 1 or > ThumbnailSizeConfig.MaxDimension)
+                error($"thumbnail_sizes[{i}].height", $"must be 1..{ThumbnailSizeConfig.MaxDimension}");
+            if (size.Method is not (ThumbnailSizeConfig.Crop or ThumbnailSizeConfig.Scale))
+                error($"thumbnail_sizes[{i}].method", $"must be crop or scale, not '{size.Method}'");
+        }
+        ValidateIpRanges("url_preview_ip_range_blacklist", config.UrlPreviewIpRangeBlacklist, error);
+        ValidateIpRanges("url_preview_ip_range_whitelist", config.UrlPreviewIpRangeWhitelist, error);
+    }
+
+    private static void ValidateIpRanges(string key, List<string> ranges, Action<string, string> error)
+    {
+        for (var i = 0; i < ranges.Count; i++)
+            if (!IpRangeNotation.TryParse(ranges[i], out _))
+                error($"{key}[{i}]", $"'{ranges[i]}' is not an IP address or CIDR range (e.g. 10.0.0.0/8, fc00::/7)");
     }
 
     private static void ValidateRateLimit(string key, RateLimitConfig limit, Action<string, string> error)

@@ -41,9 +41,39 @@ public sealed class HomeserverConfig
     [ByteSize]
     public long MaxUploadSize { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>Whether the deprecated unauthenticated <c>/_matrix/media/v3/download|thumbnail|config|preview_url</c> endpoints answer.</summary>
+    public bool EnableLegacyMediaEndpoints { get; set; } = true;
+
+    /// <summary>How many asynchronous uploads (<c>POST /media/v1/create</c>) a user may have pending at once.</summary>
+    public int MaxPendingMediaUploads { get; set; } = 5;
+
+    /// <summary>How long a media id from <c>POST /media/v1/create</c> waits for its content before it expires.</summary>
+    public TimeSpan UnusedExpirationTime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Images with more pixels (width times height, read from the header) are not thumbnailed.</summary>
+    [ByteSize]
+    public long MaxImagePixels { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>The thumbnail sizes the server makes; a request gets the best fitting one.</summary>
+    public List<ThumbnailSizeConfig> ThumbnailSizes { get; set; } = ThumbnailSizeConfig.Defaults();
+
+    /// <summary>Serve <c>/media/preview_url</c>: the server fetches URLs that clients name.</summary>
+    public bool UrlPreviewEnabled { get; set; }
+
+    /// <summary>IP ranges (CIDR) URL previews never connect to, besides the private and reserved ranges always refused.</summary>
+    public List<string> UrlPreviewIpRangeBlacklist { get; set; } = [];
+
+    /// <summary>IP ranges (CIDR) URL previews may connect to even when a blocked range contains them.</summary>
+    public List<string> UrlPreviewIpRangeWhitelist { get; set; } = [];
+
+    /// <summary>The most bytes a URL preview downloads from one URL (the page or its image).</summary>
+    [ByteSize]
+    public long MaxSpiderSize { get; set; } = 10L * 1024 * 1024;
+
     public RateLimitConfig RcMessage { get; set; } = new() { PerSecond = 0.2, BurstCount = 10 };
     public RateLimitConfig RcRegistration { get; set; } = new() { PerSecond = 0.17, BurstCount = 3 };
     public LoginRateLimitConfig RcLogin { get; set; } = new();
+    public RateLimitConfig RcMediaCreate { get; set; } = new() { PerSecond = 10, BurstCount = 50 };
 
     /// <summary>Serve <c>/.well-known/matrix/server</c> pointing at this server's public URL.</summary>
     public bool ServeServerWellknown { get; set; }

@@ -13,6 +13,8 @@ public sealed class ListenerResources
 {
     private static readonly (PathString Prefix, string Resource)[] PathResources =
     [
+        // The authenticated media endpoints belong to the media resource, as in Synapse (checked before /_matrix/client).
+        ("/_matrix/client/v1/media", ListenerResourceNames.Media),
         ("/_matrix/client", ListenerResourceNames.Client),
         ("/_synapse", ListenerResourceNames.Client),
         ("/_matrix/media", ListenerResourceNames.Media),

@@ -17,4 +17,7 @@ public static class RateLimitPolicies
 
     /// <summary><c>rc_login.failed_attempts</c>: failed login attempts per account.</summary>
     public const string LoginFailedAttempts = "rc_login.failed_attempts";
+
+    /// <summary><c>rc_media_create</c>: uploads and new media ids, per user.</summary>
+    public const string MediaCreate = "rc_media_create";
 }

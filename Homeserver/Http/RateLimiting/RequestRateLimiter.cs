@@ -89,6 +89,7 @@ public sealed class RequestRateLimiter
         RateLimitPolicies.LoginAddress => _config.RcLogin.Address,
         RateLimitPolicies.LoginAccount => _config.RcLogin.Account,
         RateLimitPolicies.LoginFailedAttempts => _config.RcLogin.FailedAttempts,
+        RateLimitPolicies.MediaCreate => _config.RcMediaCreate,
         _ => throw new ArgumentException($"Unknown rate limit '{policy}'.", nameof(policy)),
     };
 
