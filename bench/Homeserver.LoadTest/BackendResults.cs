@@ -7,4 +7,6 @@ public sealed record BackendResults(
     IReadOnlyList<InsertBaseline.Result> Inserts,
     IReadOnlyDictionary<int, IReadOnlyList<LoadResult>> SendsByRoomCount,
     IReadOnlyList<WakeupResult> Wakeups,
-    TimeSpan SetupTime);
+    TimeSpan SetupTime,
+    string LoadAverageAtStart,
+    string LoadAverageAtEnd);

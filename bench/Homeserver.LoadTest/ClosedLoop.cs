@@ -54,7 +54,8 @@ public static class ClosedLoop
         var cpuAfter = CpuSample.Take(serverPid);
         var all = latencies.SelectMany(l => l).ToList();
         return new LoadResult(workload, clients, all.Count, failed, elapsed, LatencySummary.Of(all),
-            CpuSample.ServerPercent(cpuBefore, cpuAfter, elapsed), CpuSample.MachinePercent(cpuBefore, cpuAfter),
+            CpuSample.ServerPercent(cpuBefore, cpuAfter, elapsed), CpuSample.DatabasePercent(cpuBefore, cpuAfter, elapsed),
+            CpuSample.MachinePercent(cpuBefore, cpuAfter),
             errors.TryPeek(out var first) ? first : null);
     }
 }

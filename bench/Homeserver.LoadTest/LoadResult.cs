@@ -3,7 +3,10 @@ namespace Homeserver.LoadTest;
 /// <summary>One closed-loop workload's outcome: completed operations per second, their latencies, failures and CPU use.</summary>
 public sealed record LoadResult(
     string Workload, int Clients, long Completed, long Failed, TimeSpan Elapsed, LatencySummary Latency,
-    double ServerCpuPercent, double MachineCpuPercent, string? FirstError)
+    double ServerCpuPercent, double DatabaseCpuPercent, double MachineCpuPercent, string? FirstError)
 {
+    /// <summary>PostgreSQL only: what the workload did in the database.</summary>
+    public DatabaseWork? Database { get; init; }
+
     public double PerSecond => Completed / Elapsed.TotalSeconds;
 }

@@ -18,28 +18,30 @@ public static class MarkdownReport
         var backendName = o.Backend == "postgres" ? "PostgreSQL" : "SQLite";
         text.AppendLine($"## {backendName}").AppendLine();
         text.AppendLine($"Each closed-loop workload ran {o.Duration.TotalSeconds:F0} s; wake-ups are {o.WakeupSamples} samples per condition. " +
-                        $"Setup (registrations, 10 rooms, every sender joined to each) took {results.SetupTime.TotalSeconds:F1} s.").AppendLine();
+                        $"Setup (registrations, 10 rooms, every sender joined to each) took {results.SetupTime.TotalSeconds:F1} s. " +
+                        $"Load average (1, 5, 15 min) at the start: {results.LoadAverageAtStart}; at the end: {results.LoadAverageAtEnd}.").AppendLine();
 
         text.AppendLine("### Baselines").AppendLine();
-        text.AppendLine("| workload | clients | rate | p50 ms | p99 ms | failed | server CPU (% of a core) | machine busy (% of all cores) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| workload | clients | rate | p50 ms | p99 ms | failed | server CPU (% of a core) | database CPU (% of a core) | machine busy (% of all cores) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results.Versions)
-            text.AppendLine($"| `GET /_matrix/client/versions` | {r.Clients} | {F0(r.PerSecond)} req/s | {F1(r.Latency.P50)} | {F1(r.Latency.P99)} | {r.Failed} | {F0(r.ServerCpuPercent)} | {F0(r.MachineCpuPercent)} |");
+            text.AppendLine($"| `GET /_matrix/client/versions` | {r.Clients} | {F0(r.PerSecond)} req/s | {F1(r.Latency.P50)} | {F1(r.Latency.P99)} | {r.Failed} | {F0(r.ServerCpuPercent)} | {F0(r.DatabaseCpuPercent)} | {F0(r.MachineCpuPercent)} |");
         foreach (var r in results.Inserts)
-            text.AppendLine($"| {backendName} single-row durable INSERT ({r.Tool}) | {r.Clients} | {F0(r.RowsPerSecond)} rows/s | | | | | |");
+            text.AppendLine($"| {backendName} single-row durable INSERT ({r.Tool}) | {r.Clients} | {F0(r.RowsPerSecond)} rows/s | | | | | | |");
         text.AppendLine();
 
         text.AppendLine("### Send: `PUT /_matrix/client/v3/rooms/{roomId}/send/m.room.message/{txnId}`").AppendLine();
         text.AppendLine("Each client is its own user with its own access token; with 10 rooms, client i sends round-robin over the rooms starting at room i.").AppendLine();
-        text.AppendLine("| rooms | clients | events/s | p50 ms | p99 ms | failed | server CPU (% of a core) | machine busy (%) | send / versions rate | send / single-row INSERT rate |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| rooms | clients | events/s | p50 ms | p99 ms | failed | server CPU (% of a core) | database CPU (% of a core) | machine busy (%) | send / versions rate | send / single-row INSERT rate | DB commits / event | DB rows written / event | DB rows read / event |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (rooms, sends) in results.SendsByRoomCount)
         foreach (var r in sends)
         {
             var versions = results.Versions.FirstOrDefault(v => v.Clients == r.Clients);
             var insert = results.Inserts.FirstOrDefault(i => i.Clients == r.Clients);
             text.AppendLine($"| {rooms} | {r.Clients} | {F0(r.PerSecond)} | {F1(r.Latency.P50)} | {F1(r.Latency.P99)} | {r.Failed} | " +
-                            $"{F0(r.ServerCpuPercent)} | {F0(r.MachineCpuPercent)} | {Share(r.PerSecond, versions?.PerSecond)} | {Share(r.PerSecond, insert?.RowsPerSecond)} |");
+                            $"{F0(r.ServerCpuPercent)} | {F0(r.DatabaseCpuPercent)} | {F0(r.MachineCpuPercent)} | {Share(r.PerSecond, versions?.PerSecond)} | {Share(r.PerSecond, insert?.RowsPerSecond)} | " +
+                            $"{PerEvent(r.Database?.Commits, r.Completed)} | {PerEvent(r.Database?.RowsWritten, r.Completed)} | {PerEvent(r.Database?.RowsRead, r.Completed)} |");
         }
         var errors = results.SendsByRoomCount.Values.SelectMany(s => s).Where(r => r.FirstError is not null).ToList();
         foreach (var r in errors)
@@ -52,12 +54,12 @@ public static class MarkdownReport
                         "and from A's send response (negative when the sync answered before the send did). " +
                         "Background senders are other users in the 10 load rooms, which A and B are not in; idle long-polling users are in no room at all, " +
                         "so nothing they may see changes.").AppendLine();
-        text.AppendLine("| condition | samples | from send start p50 / p99 ms | from send response p50 / p99 ms | max ms (from start) | sync responses without the event | background events/s | background send p99 ms | server CPU (%) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| condition | samples | from send start p50 / p99 ms | from send response p50 / p99 ms | max ms (from start) | sync responses without the event | background events/s | background send p99 ms | server CPU (%) | database CPU (%) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var w in results.Wakeups)
             text.AppendLine($"| {w.Condition} | {w.FromSendStart.Count} | {F1(w.FromSendStart.P50)} / {F1(w.FromSendStart.P99)} | " +
                             $"{F1(w.FromSendResponse.P50)} / {F1(w.FromSendResponse.P99)} | {F1(w.FromSendStart.Max)} | {w.ExtraSyncResponses} | " +
-                            $"{(w.Load is null ? "-" : F0(w.Load.PerSecond))} | {(w.Load is null ? "-" : F1(w.Load.Latency.P99))} | {(w.Load is null ? "-" : F0(w.Load.ServerCpuPercent))} |");
+                            $"{(w.Load is null ? "-" : F0(w.Load.PerSecond))} | {(w.Load is null ? "-" : F1(w.Load.Latency.P99))} | {(w.Load is null ? "-" : F0(w.Load.ServerCpuPercent))} | {(w.Load is null ? "-" : F0(w.Load.DatabaseCpuPercent))} |");
         text.AppendLine();
 
         text.AppendLine("### Targets (issues #5 and #11)").AppendLine();
@@ -97,7 +99,7 @@ public static class MarkdownReport
         text.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine($"- Command: `{commandLine}`");
         text.AppendLine($"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB()} GiB memory, {Environment.OSVersion}, .NET {Environment.Version}");
-        text.AppendLine($"- Load average when the report was written: {LoadAverage()}");
+        text.AppendLine($"- Load average when the report was written: {LoadAverage.Read()}");
         text.AppendLine();
         return text.ToString();
     }
@@ -114,11 +116,9 @@ public static class MarkdownReport
         return kib is null ? "?" : (double.Parse(kib, CultureInfo.InvariantCulture) / 1024 / 1024).ToString("F1", CultureInfo.InvariantCulture);
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
     private static string F0(double value) => double.IsNaN(value) ? "-" : value.ToString("N0", CultureInfo.InvariantCulture);
     private static string F1(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
     private static string Share(double value, double? of) => of is > 0 ? (value / of.Value).ToString("P0", CultureInfo.InvariantCulture) : "-";
+    private static string PerEvent(long? count, long events) => count is { } c && events > 0 ? F1(c / (double)events) : "-";
     private static string Met(bool met) => met ? "yes" : "**no**";
 }

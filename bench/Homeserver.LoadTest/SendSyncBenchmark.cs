@@ -18,6 +18,9 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
 
     public async Task<BackendResults> RunAsync(CancellationToken cancellationToken)
     {
+        if (options.PostgresConnectionString is { } connectionString)
+            CpuSample.DatabaseName = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database;
+        var loadAverageAtStart = LoadAverage.Read();
         var maxClients = Math.Max(options.Clients.Max(), BackgroundClients);
         using var setupClient = new MatrixClient(options.ServerUrl, 8);
         var setupStarted = Stopwatch.GetTimestamp();
@@ -68,8 +71,14 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         {
             var results = new List<LoadResult>();
             foreach (var clients in options.Clients)
-                results.Add(Logged(await SendLoadAsync(senders, rooms.Take(roomCount).ToList(), clients, options.Duration,
-                    $"PUT send, {roomCount} room(s)", cancellationToken)));
+            {
+                var before = await ReadDatabaseWorkAsync(cancellationToken);
+                var result = await SendLoadAsync(senders, rooms.Take(roomCount).ToList(), clients, options.Duration,
+                    $"PUT send, {roomCount} room(s)", cancellationToken);
+                if (before is not null)
+                    result = result with { Database = (await ReadDatabaseWorkAsync(cancellationToken))!.Since(before) };
+                results.Add(Logged(result));
+            }
             sends[roomCount] = results;
         }
 
@@ -83,7 +92,7 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
             await WakeupAsync(probe, $"{BackgroundClients} clients sending into {LoadRooms} other rooms + {BackgroundClients} idle long-polling users",
                 senders, rooms, idlers, cancellationToken),
         };
-        return new BackendResults(options, versions, inserts, sends, wakeups, setupTime);
+        return new BackendResults(options, versions, inserts, sends, wakeups, setupTime, loadAverageAtStart, LoadAverage.Read());
     }
 
     /// <summary>Client i is sender i; its sends go round-robin over the rooms, starting at room i.</summary>
@@ -159,13 +168,17 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         return users.ToList();
     }
 
+    private async Task<DatabaseWork?> ReadDatabaseWorkAsync(CancellationToken cancellationToken) =>
+        options.PostgresConnectionString is { } connectionString ? await DatabaseWork.ReadAsync(connectionString, cancellationToken) : null;
+
     private static Task ForEachAsync<T>(IEnumerable<T> items, int parallelism, Func<T, Task> action) =>
         Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (item, _) => await action(item));
 
     private LoadResult Logged(LoadResult result)
     {
         Log($"{result.Workload}, {result.Clients} client(s): {result.PerSecond:F0}/s, p50 {result.Latency.P50:F1} ms, " +
-            $"p99 {result.Latency.P99:F1} ms, failed {result.Failed}, server CPU {result.ServerCpuPercent:F0} %, machine {result.MachineCpuPercent:F0} %" +
+            $"p99 {result.Latency.P99:F1} ms, failed {result.Failed}, server CPU {result.ServerCpuPercent:F0} %, database CPU {result.DatabaseCpuPercent:F0} %, machine {result.MachineCpuPercent:F0} %" +
+            (result.Database is { } db ? $", per event: {db.Commits / (double)result.Completed:F1} commits, {db.RowsWritten / (double)result.Completed:F1} rows written, {db.RowsRead / (double)result.Completed:F0} rows read" : "") +
             (result.FirstError is null ? "" : $"; first error: {result.FirstError}"));
         return result;
     }
