@@ -6,6 +6,7 @@ public sealed record BackendResults(
     IReadOnlyList<LoadResult> Versions,
     IReadOnlyList<InsertBaseline.Result> Inserts,
     IReadOnlyDictionary<int, IReadOnlyList<LoadResult>> SendsByRoomCount,
+    DatabaseWork? DatabaseWorkOfSends,
     IReadOnlyList<WakeupResult> Wakeups,
     TimeSpan SetupTime,
     string LoadAverageAtStart,

@@ -5,8 +5,5 @@ public sealed record LoadResult(
     string Workload, int Clients, long Completed, long Failed, TimeSpan Elapsed, LatencySummary Latency,
     double ServerCpuPercent, double DatabaseCpuPercent, double MachineCpuPercent, string? FirstError)
 {
-    /// <summary>PostgreSQL only: what the workload did in the database.</summary>
-    public DatabaseWork? Database { get; init; }
-
     public double PerSecond => Completed / Elapsed.TotalSeconds;
 }

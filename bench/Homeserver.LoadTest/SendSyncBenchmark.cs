@@ -13,6 +13,8 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
     private const int LoadRooms = 10;
     /// <summary>Senders of the load that runs during the wake-up measurement, and idle long-polls of its last variant.</summary>
     private const int BackgroundClients = 64;
+    /// <summary>Sends whose database work is counted.</summary>
+    public const int DatabaseWorkSends = 200;
 
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss");
 
@@ -71,16 +73,12 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         {
             var results = new List<LoadResult>();
             foreach (var clients in options.Clients)
-            {
-                var before = await ReadDatabaseWorkAsync(cancellationToken);
-                var result = await SendLoadAsync(senders, rooms.Take(roomCount).ToList(), clients, options.Duration,
-                    $"PUT send, {roomCount} room(s)", cancellationToken);
-                if (before is not null)
-                    result = result with { Database = (await ReadDatabaseWorkAsync(cancellationToken))!.Since(before) };
-                results.Add(Logged(result));
-            }
+                results.Add(Logged(await SendLoadAsync(senders, rooms.Take(roomCount).ToList(), clients, options.Duration,
+                    $"PUT send, {roomCount} room(s)", cancellationToken)));
             sends[roomCount] = results;
         }
+
+        var databasePerSend = await MeasureDatabaseWorkPerSendAsync(senders[0], rooms[0], cancellationToken);
 
         using var aliceClient = new MatrixClient(options.ServerUrl, 2);
         using var bobClient = new MatrixClient(options.ServerUrl, 2);
@@ -92,7 +90,7 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
             await WakeupAsync(probe, $"{BackgroundClients} clients sending into {LoadRooms} other rooms + {BackgroundClients} idle long-polling users",
                 senders, rooms, idlers, cancellationToken),
         };
-        return new BackendResults(options, versions, inserts, sends, wakeups, setupTime, loadAverageAtStart, LoadAverage.Read());
+        return new BackendResults(options, versions, inserts, sends, databasePerSend, wakeups, setupTime, loadAverageAtStart, LoadAverage.Read());
     }
 
     /// <summary>Client i is sender i; its sends go round-robin over the rooms, starting at room i.</summary>
@@ -168,8 +166,22 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         return users.ToList();
     }
 
-    private async Task<DatabaseWork?> ReadDatabaseWorkAsync(CancellationToken cancellationToken) =>
-        options.PostgresConnectionString is { } connectionString ? await DatabaseWork.ReadAsync(connectionString, cancellationToken) : null;
+    /// <summary>PostgreSQL only: the database's work for a fixed number of sends by one client, on a quiet server.</summary>
+    private async Task<DatabaseWork?> MeasureDatabaseWorkPerSendAsync(MatrixUser sender, string roomId, CancellationToken cancellationToken)
+    {
+        if (options.PostgresConnectionString is not { } connectionString)
+            return null;
+        Log($"database work of {DatabaseWorkSends} sends (waits for PostgreSQL's statistics)");
+        using var client = new MatrixClient(options.ServerUrl, 1);
+        var before = await DatabaseWork.ReadAsync(connectionString, cancellationToken);
+        for (var i = 0; i < DatabaseWorkSends; i++)
+            await client.SendMessageAsync(sender, roomId, $"{_run}-db-{i}", $"database work {i}", cancellationToken);
+        var work = (await DatabaseWork.ReadAsync(connectionString, cancellationToken)).Since(before);
+        Log($"  per send: {work.Commits / (double)DatabaseWorkSends:F1} transactions, {work.RowsWritten / (double)DatabaseWorkSends:F1} rows written, " +
+            $"{work.RowsRead / (double)DatabaseWorkSends:F0} rows read; most read: " +
+            string.Join(", ", work.MostRead(4).Select(t => $"{t.Table} ({t.Reads.SequentialScans} seq scans, {t.Reads.SequentialRows} seq rows, {t.Reads.IndexRows} index rows)")));
+        return work;
+    }
 
     private static Task ForEachAsync<T>(IEnumerable<T> items, int parallelism, Func<T, Task> action) =>
         Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (item, _) => await action(item));
@@ -178,7 +190,6 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
     {
         Log($"{result.Workload}, {result.Clients} client(s): {result.PerSecond:F0}/s, p50 {result.Latency.P50:F1} ms, " +
             $"p99 {result.Latency.P99:F1} ms, failed {result.Failed}, server CPU {result.ServerCpuPercent:F0} %, database CPU {result.DatabaseCpuPercent:F0} %, machine {result.MachineCpuPercent:F0} %" +
-            (result.Database is { } db ? $", per event: {db.Commits / (double)result.Completed:F1} commits, {db.RowsWritten / (double)result.Completed:F1} rows written, {db.RowsRead / (double)result.Completed:F0} rows read" : "") +
             (result.FirstError is null ? "" : $"; first error: {result.FirstError}"));
         return result;
     }
