@@ -10,9 +10,6 @@ namespace Homeserver.LoadTest;
 /// </summary>
 public sealed record DatabaseWork(long Commits, long RowsWritten, long RowsRead, IReadOnlyDictionary<string, TableReads> Tables)
 {
-    /// <summary>Sequential scans of a table, the rows they read, and the rows fetched through its indexes.</summary>
-    public sealed record TableReads(long SequentialScans, long SequentialRows, long IndexRows);
-
     public static async Task<DatabaseWork> ReadAsync(string connectionString, CancellationToken cancellationToken)
     {
         await Task.Delay(TimeSpan.FromSeconds(11), cancellationToken);
