@@ -144,17 +144,26 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
     }
 
     /// <summary>A user in no busy room holding long-polls until stopped: any wake-up of it is wasted work for the server.</summary>
+    /// <remarks>A failed sync (the server overloaded) is retried after a pause, from a fresh initial sync.</remarks>
     private static async Task IdleSyncAsync(MatrixClient client, MatrixUser user, CancellationToken stop)
     {
-        try
+        while (!stop.IsCancellationRequested)
         {
-            var since = (await client.SyncAsync(user, null, 0, stop))["next_batch"]!.GetValue<string>();
-            while (!stop.IsCancellationRequested)
-                since = (await client.SyncAsync(user, since, 30_000, stop))["next_batch"]!.GetValue<string>();
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopped: the open long-poll is abandoned.
+            try
+            {
+                var since = (await client.SyncAsync(user, null, 0, stop))["next_batch"]!.GetValue<string>();
+                while (!stop.IsCancellationRequested)
+                    since = (await client.SyncAsync(user, since, 30_000, stop))["next_batch"]!.GetValue<string>();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped: the open long-poll is abandoned.
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+            {
+                Console.WriteLine($"  idle sync of {user.UserId} failed, retrying: {e.Message}");
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+            }
         }
     }
 
