@@ -10,6 +10,8 @@ public sealed record LoadTestOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public IReadOnlyList<int> Clients { get; init; } = [1, 8, 64];
     public int WakeupSamples { get; init; } = 200;
+    /// <summary>Sampling of one wake-up condition ends after this time even with fewer samples (a slow, loaded server).</summary>
+    public TimeSpan WakeupMaxTime { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Connection string of the server's PostgreSQL database, for the insert baseline (postgres backend).</summary>
     public string? PostgresConnectionString { get; init; }
     /// <summary>A file next to the server's SQLite database, for the insert baseline (sqlite backend).</summary>
@@ -51,6 +53,8 @@ public sealed record LoadTestOptions
             options = options with { Clients = clients.Split(',').Select(c => PositiveInt(c, "clients")).ToArray() };
         if (values.TryGetValue("wakeup-samples", out var samples))
             options = options with { WakeupSamples = PositiveInt(samples, "wakeup-samples") };
+        if (values.TryGetValue("wakeup-seconds", out var wakeupSeconds))
+            options = options with { WakeupMaxTime = TimeSpan.FromSeconds(PositiveInt(wakeupSeconds, "wakeup-seconds")) };
         if (backend == "postgres" && options.PostgresConnectionString is null)
             throw new ArgumentException("--postgres CONNECTION_STRING is required with --backend postgres.");
         if (backend == "sqlite" && options.SqliteBaselinePath is null)

@@ -17,7 +17,8 @@ public static class MarkdownReport
         var text = new StringBuilder();
         var backendName = o.Backend == "postgres" ? "PostgreSQL" : "SQLite";
         text.AppendLine($"## {backendName}").AppendLine();
-        text.AppendLine($"Each closed-loop workload ran {o.Duration.TotalSeconds:F0} s; wake-ups are {o.WakeupSamples} samples per condition. " +
+        text.AppendLine($"Each closed-loop workload ran {o.Duration.TotalSeconds:F0} s; wake-ups are up to {o.WakeupSamples} samples per condition " +
+                        $"(fewer when {o.WakeupMaxTime.TotalSeconds:F0} s ran out first). " +
                         $"Setup (registrations, 10 rooms, every sender joined to each) took {results.SetupTime.TotalSeconds:F1} s. " +
                         $"Load average (1, 5, 15 min) at the start: {results.LoadAverageAtStart}; at the end: {results.LoadAverageAtEnd}.").AppendLine();
 

@@ -2,7 +2,7 @@ using Homeserver.LoadTest;
 
 // Load test of a running homeserver (started by bench/run-send-sync, which passes these options):
 //   dotnet Homeserver.LoadTest.dll --url http://127.0.0.1:PORT --backend postgres|sqlite --output SECTION.md
-//       [--duration 10] [--clients 1,8,64] [--wakeup-samples 200] [--server-pid PID]
+//       [--duration 10] [--clients 1,8,64] [--wakeup-samples 200] [--wakeup-seconds 60] [--server-pid PID]
 //       [--postgres CONNECTION_STRING] [--sqlite-baseline PATH]
 // and, to assemble the report from the sections:
 //   dotnet Homeserver.LoadTest.dll --report OUTPUT.md --command "COMMAND LINE" SECTION.md...

@@ -133,7 +133,7 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         }
         // Under load the server takes longer to accept and park a request, so the pause is longer.
         var (fromStart, fromResponse, extra) = await probe.RunAsync(
-            options.WakeupSamples, TimeSpan.FromMilliseconds(loaded ? 100 : 30), condition, cancellationToken);
+            options.WakeupSamples, options.WakeupMaxTime, TimeSpan.FromMilliseconds(loaded ? 100 : 30), condition, cancellationToken);
         await stopBackground.CancelAsync();
         var loadResult = load is null ? null : Logged(await load);
         await idling;

@@ -7,20 +7,22 @@ namespace Homeserver.LoadTest;
 /// Measures how fast a waiting <c>/sync</c> answers once an event for it is committed. User B holds a
 /// long-poll (<c>since</c> from its previous sync, timeout 30 s); after a pause long enough for the
 /// request to be parked in the server, user A sends a message to their shared room, and the time
-/// until B's sync response holding that message arrives is one sample.
+/// until B's sync response holding that message arrives is one sample. Sampling ends after the
+/// given count or time, whichever comes first.
 /// </summary>
 public sealed class WakeupProbe(MatrixClient senderClient, MatrixClient syncClient, MatrixUser sender, MatrixUser waiter, string roomId)
 {
     private string? _since;
 
     public async Task<(List<double> FromStart, List<double> FromResponse, int ExtraResponses)> RunAsync(
-        int samples, TimeSpan parkDelay, string label, CancellationToken cancellationToken)
+        int samples, TimeSpan maxTime, TimeSpan parkDelay, string label, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         _since ??= (await syncClient.SyncAsync(waiter, null, 0, cancellationToken))["next_batch"]!.GetValue<string>();
         var fromStart = new List<double>(samples);
         var fromResponse = new List<double>(samples);
         var extra = 0;
-        for (var i = 0; i < samples; i++)
+        for (var i = 0; i < samples && Stopwatch.GetElapsedTime(started) < maxTime; i++)
         {
             var text = $"wake-up {label} {i} {Guid.NewGuid():N}";
             var waiting = WaitForAsync(text, cancellationToken);
