@@ -5,11 +5,12 @@ namespace Homeserver.LoadTest;
 /// <summary>
 /// CPU time read from /proc at one instant: the homeserver process's user+system time, that of the
 /// PostgreSQL backends serving its database (found by the database name in their process title;
-/// the server's pooled connections live through a workload), and the whole machine's busy and
+/// the server's pooled connections mostly live through a workload), and the whole machine's busy and
 /// total time. The difference of two samples says how busy each was over a workload (the machine
 /// figure includes the other work sharing it).
 /// </summary>
-public sealed record CpuSample(double ServerSeconds, double DatabaseSeconds, double MachineBusySeconds, double MachineTotalSeconds)
+public sealed record CpuSample(
+    double ServerSeconds, IReadOnlyDictionary<int, double> DatabaseBackendSeconds, double MachineBusySeconds, double MachineTotalSeconds)
 {
     // Linux reports both files in clock ticks, USER_HZ, which is 100 on every mainstream build.
     private const double TicksPerSecond = 100;
@@ -20,11 +21,11 @@ public sealed record CpuSample(double ServerSeconds, double DatabaseSeconds, dou
     public static CpuSample Take(int? serverPid)
     {
         var server = serverPid is { } pid ? ProcessSeconds(pid) : 0;
-        double database = 0;
+        var database = new Dictionary<int, double>();
         if (DatabaseName is { } name && Directory.Exists("/proc"))
             foreach (var directory in Directory.EnumerateDirectories("/proc"))
                 if (int.TryParse(Path.GetFileName(directory), out var processId) && IsBackendOf(processId, name))
-                    database += ProcessSeconds(processId);
+                    database[processId] = ProcessSeconds(processId);
         double busy = 0, total = 0;
         if (File.Exists("/proc/stat"))
         {
@@ -72,7 +73,11 @@ public sealed record CpuSample(double ServerSeconds, double DatabaseSeconds, dou
 
     /// <summary>Database backends' CPU as a percentage of one core.</summary>
     public static double DatabasePercent(CpuSample before, CpuSample after, TimeSpan wall) =>
-        DatabaseName is null || wall <= TimeSpan.Zero ? double.NaN : 100 * (after.DatabaseSeconds - before.DatabaseSeconds) / wall.TotalSeconds;
+        DatabaseName is null || wall <= TimeSpan.Zero
+            ? double.NaN
+            // Per backend, so one that exited in between (the pool closing an idle connection) takes nothing away;
+            // the time of such a backend after the first sample is missed.
+            : 100 * after.DatabaseBackendSeconds.Sum(b => b.Value - before.DatabaseBackendSeconds.GetValueOrDefault(b.Key)) / wall.TotalSeconds;
 
     /// <summary>Machine busy time as a percentage of all its cores.</summary>
     public static double MachinePercent(CpuSample before, CpuSample after)

@@ -128,6 +128,6 @@ public static class MarkdownReport
 
     private static string F0(double value) => double.IsNaN(value) ? "-" : value.ToString("N0", CultureInfo.InvariantCulture);
     private static string F1(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
-    private static string Share(double value, double? of) => of is > 0 ? (value / of.Value).ToString("P0", CultureInfo.InvariantCulture) : "-";
+    private static string Share(double value, double? of) => of is > 0 ? (value / of.Value).ToString("P1", CultureInfo.InvariantCulture) : "-";
     private static string Met(bool met) => met ? "yes" : "**no**";
 }
