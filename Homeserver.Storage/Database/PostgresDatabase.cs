@@ -13,6 +13,20 @@ public sealed class PostgresDatabase : IDatabase
 
     public SqlDialect Dialect => PostgresDialect.Instance;
 
+    /// <summary>
+    /// Settings for the store's pattern of many short statements, unless the operator's connection string sets them:
+    /// no <c>DISCARD ALL</c> round trip each time a connection goes back to the pool (the stores keep no session
+    /// state; transaction-scoped advisory locks end with their transaction), and server-side prepared statements for
+    /// the statements used most.
+    /// </summary>
+    internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
+    {
+        if (!settings.ContainsKey("No Reset On Close"))
+            settings.NoResetOnClose = true;
+        if (!settings.ContainsKey("Max Auto Prepare"))
+            settings.MaxAutoPrepare = 64;
+    }
+
     /// <summary>Creates the data source and checks that the server answers.</summary>
     public static async Task<PostgresDatabase> OpenAsync(string connectionString, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -26,6 +40,7 @@ public sealed class PostgresDatabase : IDatabase
             throw new ArgumentException($"The PostgreSQL connection string is not valid: {e.Message}", e);
         }
 
+        ApplyDefaults(builder.ConnectionStringBuilder);
         var database = new PostgresDatabase(builder.UseLoggerFactory(loggerFactory).Build());
         try
         {
