@@ -25,7 +25,9 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
 
     private const string SelectReadPositionsSql = """
         SELECT r.thread_id AS ThreadId, MAX(e.stream_ordering) AS Position
-        FROM receipts r JOIN events e ON e.event_id = r.event_id
+        FROM receipts r
+        JOIN event_nids n ON n.event_id = r.event_id
+        JOIN events e ON e.event_nid = n.event_nid
         WHERE r.room_id = @RoomId AND r.user_id = @UserId AND r.receipt_type IN ('m.read', 'm.read.private')
               AND e.stream_ordering IS NOT NULL
         GROUP BY r.thread_id
