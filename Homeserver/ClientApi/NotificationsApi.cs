@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Http;
 using Homeserver.Http.Auth;
+using Homeserver.Notifications;
 using Homeserver.Storage.Events;
 using Homeserver.Storage.Push;
 using Homeserver.Sync;
@@ -24,7 +25,7 @@ public static class NotificationsApi
     }
 
     private static async Task<JsonObject> GetNotifications(string? from, string? limit, string? only, RequestUser user, INotificationStore store,
-        IRoomEventStore events, ClientEventWriter writer, HttpContext context)
+        IRoomEventStore events, ClientEventWriter writer, PushEvaluationProgress progress, HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
         long? before = null;
@@ -40,6 +41,9 @@ public static class NotificationsApi
         if (only is not (null or "" or "highlight"))
             throw MatrixException.InvalidParam("'only' may only be 'highlight'.");
 
+        // Events already committed are listed once their evaluation is done.
+        await progress.WaitUntilEvaluatedAsync(await events.GetMaxStreamOrderingAsync(cancellationToken), UnreadNotificationCounts.MaxEvaluationWait,
+            cancellationToken);
         var page = await store.GetPageAsync(user.UserId, before, count, only == "highlight", cancellationToken);
         var records = (await events.GetEventsAsync([.. page.Select(p => p.EventId)], cancellationToken)).ToDictionary(r => r.EventId, StringComparer.Ordinal);
         var formatted = new Dictionary<string, JsonNode>(StringComparer.Ordinal);

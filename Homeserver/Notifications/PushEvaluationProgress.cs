@@ -13,6 +13,9 @@ public sealed class PushEvaluationProgress
 
     private TaskCompletionSource _progress = NewSignal();
 
+    /// <summary>The highest position a wait gave up on: later waits up to it return at once, so one stuck batch costs a sync one timeout.</summary>
+    private long _gaveUpAt;
+
     public void Queued(long position)
     {
         lock (_lock)
@@ -48,7 +51,7 @@ public sealed class PushEvaluationProgress
             Task progress;
             lock (_lock)
             {
-                if (_pending.Count == 0 || _pending.First().Key > position) return;
+                if (_pending.Count == 0 || _pending.First().Key > position || position <= _gaveUpAt) return;
                 progress = _progress.Task;
             }
             try
@@ -57,6 +60,7 @@ public sealed class PushEvaluationProgress
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                lock (_lock) _gaveUpAt = Math.Max(_gaveUpAt, position);
                 return;
             }
         }

@@ -29,15 +29,18 @@ public sealed class RoomEventPushProcessor(IRoomEventStore events, PushRuleSets 
     public async Task ProcessAsync(RoomEventsCommitted committed, CancellationToken cancellationToken)
     {
         var records = await events.GetEventsAsync(committed.EventIds, cancellationToken);
+        // Rules are read once per user for the whole batch.
+        var rules = new Dictionary<string, IReadOnlyList<PushRule>>(StringComparer.Ordinal);
         foreach (var record in records.OrderBy(r => r.StreamOrdering ?? long.MaxValue))
         {
             // Only events clients are served: not outliers, rejected or soft-failed ones.
             if (record.StreamOrdering is not { } position || record.IsOutlier || record.IsRejected || record.IsSoftFailed) continue;
-            await ProcessEventAsync(record, position, cancellationToken);
+            await ProcessEventAsync(record, position, rules, cancellationToken);
         }
     }
 
-    private async Task ProcessEventAsync(EventRecord record, long position, CancellationToken cancellationToken)
+    private async Task ProcessEventAsync(EventRecord record, long position, Dictionary<string, IReadOnlyList<PushRule>> rules,
+        CancellationToken cancellationToken)
     {
         if (JsonNode.Parse(record.Json) is not JsonObject json) return;
         json["event_id"] = record.EventId;
@@ -62,7 +65,9 @@ public sealed class RoomEventPushProcessor(IRoomEventStore events, PushRuleSets 
         {
             var context = new PushEvaluationContext(json, userId, joinedCount, members.GetValueOrDefault(userId)?.DisplayName, senderLevel,
                 notificationLevels);
-            var actions = PushRuleEvaluator.Evaluate(await ruleSets.GetRulesInOrderAsync(userId, cancellationToken), context);
+            if (!rules.TryGetValue(userId, out var userRules))
+                rules[userId] = userRules = await ruleSets.GetRulesInOrderAsync(userId, cancellationToken);
+            var actions = PushRuleEvaluator.Evaluate(userRules, context);
             if (actions is not { Notify: true }) continue;
             made.Add((new NotificationRecord(userId, record.RoomId, record.EventId, position, threadId, actions.Highlight,
                 actions.Actions.ToJsonString(), now), actions));

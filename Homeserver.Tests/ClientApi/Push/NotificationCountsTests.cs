@@ -181,4 +181,21 @@ public class NotificationCountsTests(TestHost host) : IClassFixture<TestHost>
         await (await _rooms.GetAsync($"{V3}/notifications?from=abc", bobToken)).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
         await (await _rooms.GetAsync($"{V3}/notifications?limit=-1", bobToken)).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
     }
+
+    [Fact]
+    public async Task An_invite_notifies_the_invited_user()
+    {
+        var (alice, _) = await _rooms.NewUserAsync();
+        var (bob, bobToken) = await _rooms.NewUserAsync();
+        var roomId = await _rooms.CreateRoomAsync(alice);
+        var invite = await _rooms.MembershipAsync(roomId, alice, bob, "invite");
+
+        // Evaluation runs in the background, and bob has no joined room whose sync would wait for it.
+        JsonArray items = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); items.Count == 0 && DateTime.UtcNow < deadline; await Task.Delay(50))
+            items = (await (await _rooms.GetAsync($"{V3}/notifications", bobToken)).ReadJsonObjectAsync())["notifications"]!.AsArray();
+        var item = items.Single()!;
+        ((string)item["event"]!["event_id"]!).Should().Be(invite);
+        ((string)item["room_id"]!).Should().Be(roomId);
+    }
 }
