@@ -20,7 +20,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<IUnreadNotificationCounts>(provider => provider.GetRequiredService<UnreadNotificationCounts>());
         services.AddSingleton<RoomEventPushProcessor>();
         services.AddSingleton<PushGatewaySender>();
-        services.AddHttpClient(PushGatewaySender.HttpClientName);
+        // A gateway answers with a small JSON object; anything much larger is cut off.
+        services.AddHttpClient(PushGatewaySender.HttpClientName, client => client.MaxResponseContentBufferSize = PushGatewaySender.MaxResponseBytes);
         services.AddSingleton<PushDeliveryQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<PushDeliveryQueue>());
         services.AddHostedService<PushEvaluationQueue>();

@@ -20,18 +20,13 @@ public sealed partial class PushDeliveryQueue(IPusherStore pushers, UnreadNotifi
     private readonly Channel<PushDelivery> _channel = Channel.CreateBounded<PushDelivery>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    // Not disposed: sends still finishing at shutdown release it (it holds no wait handle).
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
 
     public void Enqueue(PushDelivery delivery)
     {
         if (!_channel.Writer.TryWrite(delivery))
             LogDropped(delivery.UserId);
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _inFlight.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

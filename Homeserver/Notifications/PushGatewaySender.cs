@@ -18,6 +18,9 @@ public sealed partial class PushGatewaySender(IHttpClientFactory httpClients, IP
 {
     public const string HttpClientName = "push-gateway";
 
+    /// <summary>Largest gateway answer read.</summary>
+    public const int MaxResponseBytes = 64 * 1024;
+
     public async Task SendAsync(PusherRecord pusher, Uri url, JsonObject payload, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());

@@ -5,7 +5,7 @@ namespace Homeserver.Sync;
 /// <summary>
 /// Writes a joined room's <c>unread_notifications</c> (and, when the timeline filter asks for
 /// <c>unread_thread_notifications</c>, the per-thread counts) into its sync section, counting the
-/// notifications of every event up to <paramref name="upToRoomPosition"/>.
+/// notifications of every event up to <c>upToRoomPosition</c>.
 /// </summary>
 public interface IUnreadNotificationCounts
 {
