@@ -141,6 +141,26 @@ public class NotificationCountsTests(TestHost host) : IClassFixture<TestHost>
     }
 
     [Fact]
+    public async Task An_event_relating_to_a_thread_event_counts_in_that_thread()
+    {
+        var (alice, _, bobToken, roomId) = await RoomAsync();
+        // Reactions do not notify by default; this user rule makes them.
+        var put = TestHost.Request(HttpMethod.Put, $"{V3}/pushrules/global/override/reactions", bobToken);
+        put.Content = TestHost.JsonContent("""{"conditions":[{"kind":"event_match","key":"type","pattern":"m.reaction"}],"actions":["notify"]}""");
+        (await _client.SendAsync(put)).StatusCode.Should().Be(HttpStatusCode.OK);
+        var root = await _rooms.MessageAsync(roomId, alice, "root");
+        var reply = await ThreadReplyAsync(roomId, alice, root, "in thread");
+        await _rooms.SendAsync(roomId, alice, "m.reaction", new JsonObject
+        {
+            ["m.relates_to"] = new JsonObject { ["rel_type"] = "m.annotation", ["event_id"] = reply, ["key"] = "👍" },
+        });
+
+        var sync = await SyncAsync(bobToken, filter: ThreadFilter);
+        Counts(sync, roomId).Should().Be((1, 0));
+        ((long)sync["rooms"]!["join"]![roomId]!["unread_thread_notifications"]![root]!["notification_count"]!).Should().Be(2);
+    }
+
+    [Fact]
     public async Task A_room_rule_without_actions_silences_the_room()
     {
         var (alice, _, bobToken, roomId) = await RoomAsync();
