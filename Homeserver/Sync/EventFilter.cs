@@ -27,11 +27,15 @@ public sealed class EventFilter
         _notRooms = Set(Strings(filter, "not_rooms")) ?? [];
         Limit = filter?["limit"] is JsonValue limit && limit.TryGetValue<long>(out var n) ? n : null;
         LazyLoadMembers = filter?["lazy_load_members"] is JsonValue lazy && lazy.TryGetValue<bool>(out var l) && l;
+        UnreadThreadNotifications = filter?["unread_thread_notifications"] is JsonValue threads && threads.TryGetValue<bool>(out var t) && t;
     }
 
     public long? Limit { get; }
 
     public bool LazyLoadMembers { get; }
+
+    /// <summary>Sync counts notifications per thread (<c>unread_thread_notifications</c>).</summary>
+    public bool UnreadThreadNotifications { get; }
 
     public bool AllowsRoom(string roomId) => (_rooms is null || _rooms.Contains(roomId)) && !_notRooms.Contains(roomId);
 

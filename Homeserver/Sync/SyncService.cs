@@ -15,7 +15,7 @@ namespace Homeserver.Sync;
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
     PresenceTracker presence, SharedRooms sharedRooms, IRoomReadStore roomReads, IToDeviceSync? toDevice = null,
-    IDeviceListSync? deviceLists = null)
+    IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -183,7 +183,10 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                     {
                         // The summary is sent when it may have changed; clients keep the last one.
                         var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken) : [];
-                        sections.Join[room.Key] = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
+                        var joinedRoom = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
+                        if (unreadCounts is not null)
+                            await unreadCounts.AddToAsync(joinedRoom, request, room.Key, to.Room, cancellationToken);
+                        sections.Join[room.Key] = joinedRoom;
                     }
                     break;
                 }

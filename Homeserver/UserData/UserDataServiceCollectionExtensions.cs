@@ -1,3 +1,4 @@
+using Homeserver.Storage.Push;
 using Homeserver.Storage.UserData;
 
 namespace Homeserver.UserData;
@@ -14,6 +15,7 @@ public static class UserDataServiceCollectionExtensions
         services.AddSingleton<IFilterStore, FilterStore>();
         services.AddSingleton<IAccountDataStore, AccountDataStore>();
         services.AddSingleton<IPushRuleOverrideStore, PushRuleOverrideStore>();
+        services.AddSingleton<IPushRuleStore, PushRuleStore>();
         services.AddSingleton<ProfileService>();
         services.AddSingleton<PushRuleSets>();
         return services;

@@ -1,0 +1,165 @@
+using Dapper;
+using Homeserver.Storage.Database;
+
+namespace Homeserver.Storage.Push;
+
+/// <summary>
+/// The notifications and notification_read_marks tables; read positions come from the receipts table
+/// (m.read and m.read.private) joined with the events they name. The same SQL on both backends.
+/// </summary>
+public sealed class NotificationStore(IDatabase database) : INotificationStore
+{
+    private const string InsertSql = """
+        INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)
+        VALUES (@UserId, @EventId, @RoomId, @StreamOrdering, @ThreadId, @Highlight, @ActionsJson, @Ts)
+        ON CONFLICT (user_id, event_id) DO NOTHING
+        """;
+
+    private const string UpsertReadMarkSql = """
+        INSERT INTO notification_read_marks (user_id, room_id, thread_id, stream_ordering)
+        VALUES (@UserId, @RoomId, @ThreadId, @StreamOrdering)
+        ON CONFLICT (user_id, room_id, thread_id) DO UPDATE
+        SET stream_ordering = CASE WHEN excluded.stream_ordering > notification_read_marks.stream_ordering
+                                   THEN excluded.stream_ordering ELSE notification_read_marks.stream_ordering END
+        """;
+
+    private const string SelectReadPositionsSql = """
+        SELECT r.thread_id AS ThreadId, MAX(e.stream_ordering) AS Position
+        FROM receipts r
+        JOIN event_nids n ON n.event_id = r.event_id
+        JOIN events e ON e.event_nid = n.event_nid
+        WHERE r.room_id = @RoomId AND r.user_id = @UserId AND r.receipt_type IN ('m.read', 'm.read.private')
+              AND e.stream_ordering IS NOT NULL
+        GROUP BY r.thread_id
+        UNION ALL
+        SELECT thread_id AS ThreadId, stream_ordering AS Position
+        FROM notification_read_marks
+        WHERE user_id = @UserId AND room_id = @RoomId
+        """;
+
+    private const string CountAfterSql = """
+        SELECT thread_id AS ThreadId, COUNT(*) AS NotificationCount, SUM(highlight) AS HighlightCount
+        FROM notifications
+        WHERE user_id = @UserId AND room_id = @RoomId AND stream_ordering > @After
+        GROUP BY thread_id
+        """;
+
+    private const string CountThreadAfterSql = """
+        SELECT thread_id AS ThreadId, COUNT(*) AS NotificationCount, SUM(highlight) AS HighlightCount
+        FROM notifications
+        WHERE user_id = @UserId AND room_id = @RoomId AND thread_id = @ThreadId AND stream_ordering > @After
+        GROUP BY thread_id
+        """;
+
+    private const string SelectRoomsSql = "SELECT DISTINCT room_id FROM notifications WHERE user_id = @UserId";
+
+    private const string SelectPageSql = """
+        SELECT user_id AS UserId, room_id AS RoomId, event_id AS EventId, stream_ordering AS StreamOrdering, thread_id AS ThreadId,
+               highlight AS Highlight, actions AS ActionsJson, ts AS Ts
+        FROM notifications
+        WHERE user_id = @UserId AND stream_ordering < @Before AND highlight >= @MinHighlight
+        ORDER BY stream_ordering DESC
+        LIMIT @Limit
+        """;
+
+    public Task AddAsync(IReadOnlyList<NotificationRecord> notifications, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notifications);
+        if (notifications.Count == 0) return Task.CompletedTask;
+        var rows = notifications.Select(n => new
+        {
+            n.UserId, n.EventId, n.RoomId, n.StreamOrdering, n.ThreadId, Highlight = n.Highlight ? 1 : 0, n.ActionsJson, n.Ts,
+        }).ToList();
+        return database.ExecuteInTransactionAsync(InsertSql, rows, cancellationToken);
+    }
+
+    public Task MarkReadBySendingAsync(string userId, string roomId, string threadId, long streamOrdering, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        ArgumentException.ThrowIfNullOrEmpty(threadId);
+        return database.ExecuteInTransactionAsync(UpsertReadMarkSql,
+            new { UserId = userId, RoomId = roomId, ThreadId = threadId, StreamOrdering = streamOrdering }, cancellationToken);
+    }
+
+    public async Task<ReadPositions> GetReadPositionsAsync(string userId, string roomId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PositionRow>(new CommandDefinition(SelectReadPositionsSql,
+            new { UserId = userId, RoomId = roomId }, cancellationToken: cancellationToken));
+        var unthreaded = 0L;
+        var byThread = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.ThreadId.Length == 0) unthreaded = Math.Max(unthreaded, row.Position);
+            else byThread[row.ThreadId] = Math.Max(byThread.GetValueOrDefault(row.ThreadId), row.Position);
+        }
+        return new ReadPositions(unthreaded, byThread);
+    }
+
+    public async Task<IReadOnlyList<ThreadNotificationCounts>> GetUnreadCountsAsync(string userId, string roomId, CancellationToken cancellationToken)
+    {
+        var read = await GetReadPositionsAsync(userId, roomId, cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(CountAfterSql,
+                new { UserId = userId, RoomId = roomId, After = read.Unthreaded }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.ThreadId, StringComparer.Ordinal);
+        // Threads read further than the unthreaded receipt are counted again from their own position.
+        foreach (var (threadId, position) in read.ByThread)
+        {
+            if (position <= read.Unthreaded || !counts.ContainsKey(threadId)) continue;
+            var recount = await connection.QueryFirstOrDefaultAsync<CountRow>(new CommandDefinition(CountThreadAfterSql,
+                new { UserId = userId, RoomId = roomId, ThreadId = threadId, After = position }, cancellationToken: cancellationToken));
+            if (recount is null) counts.Remove(threadId);
+            else counts[threadId] = recount;
+        }
+        return [.. counts.Values.Select(c => new ThreadNotificationCounts(c.ThreadId, c.NotificationCount, c.HighlightCount ?? 0))];
+    }
+
+    public async Task<IReadOnlyList<string>> GetRoomsWithNotificationsAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(SelectRoomsSql, new { UserId = userId }, cancellationToken: cancellationToken))];
+    }
+
+    public async Task<IReadOnlyList<NotificationRecord>> GetPageAsync(string userId, long? beforeStreamOrdering, int limit, bool onlyHighlight,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<NotificationRow>(new CommandDefinition(SelectPageSql, new
+        {
+            UserId = userId, Before = beforeStreamOrdering ?? long.MaxValue, MinHighlight = onlyHighlight ? 1 : 0, Limit = limit,
+        }, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new NotificationRecord(r.UserId, r.RoomId, r.EventId, r.StreamOrdering, r.ThreadId, r.Highlight != 0, r.ActionsJson, r.Ts))];
+    }
+
+    private sealed class PositionRow
+    {
+        public string ThreadId { get; init; } = "";
+        public long Position { get; init; }
+    }
+
+    private sealed class CountRow
+    {
+        public string ThreadId { get; init; } = "";
+        public long NotificationCount { get; init; }
+        public long? HighlightCount { get; init; }
+    }
+
+    private sealed class NotificationRow
+    {
+        public string UserId { get; init; } = "";
+        public string RoomId { get; init; } = "";
+        public string EventId { get; init; } = "";
+        public long StreamOrdering { get; init; }
+        public string ThreadId { get; init; } = "";
+        public long Highlight { get; init; }
+        public string ActionsJson { get; init; } = "";
+        public long Ts { get; init; }
+    }
+}

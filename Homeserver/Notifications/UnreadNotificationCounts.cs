@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Homeserver.Storage.Push;
+using Homeserver.Sync;
+
+namespace Homeserver.Notifications;
+
+/// <summary>
+/// Unread notification counts: per room for sync (after waiting for the push evaluation of the events the
+/// sync returns) and in total for a pusher's badge. Read positions per thread come from the store.
+/// </summary>
+public sealed class UnreadNotificationCounts(INotificationStore store, PushEvaluationProgress progress) : IUnreadNotificationCounts
+{
+    /// <summary>The longest a sync waits for push evaluation to catch up before it sends the counts it has.</summary>
+    public static readonly TimeSpan MaxEvaluationWait = TimeSpan.FromSeconds(5);
+
+    public async Task AddToAsync(JsonObject joinedRoom, SyncRequest request, string roomId, long upToRoomPosition, CancellationToken cancellationToken)
+    {
+        await progress.WaitUntilEvaluatedAsync(upToRoomPosition, MaxEvaluationWait, cancellationToken);
+        var counts = await store.GetUnreadCountsAsync(request.UserId, roomId, cancellationToken);
+        if (!request.Filter.Timeline.UnreadThreadNotifications)
+        {
+            joinedRoom["unread_notifications"] = Counts(counts.Sum(c => c.NotificationCount), counts.Sum(c => c.HighlightCount));
+            return;
+        }
+        var main = counts.FirstOrDefault(c => c.ThreadId == RoomEventPushProcessor.MainThread);
+        joinedRoom["unread_notifications"] = Counts(main?.NotificationCount ?? 0, main?.HighlightCount ?? 0);
+        var threads = new JsonObject();
+        foreach (var thread in counts.Where(c => c.ThreadId != RoomEventPushProcessor.MainThread && c.NotificationCount > 0).OrderBy(c => c.ThreadId, StringComparer.Ordinal))
+            threads[thread.ThreadId] = Counts(thread.NotificationCount, thread.HighlightCount);
+        if (threads.Count > 0)
+            joinedRoom["unread_thread_notifications"] = threads;
+    }
+
+    /// <summary>Unread notifications across all the user's rooms (the <c>unread</c> count pushed to gateways).</summary>
+    public async Task<long> GetTotalUnreadAsync(string userId, CancellationToken cancellationToken)
+    {
+        var total = 0L;
+        foreach (var roomId in await store.GetRoomsWithNotificationsAsync(userId, cancellationToken))
+            total += (await store.GetUnreadCountsAsync(userId, roomId, cancellationToken)).Sum(c => c.NotificationCount);
+        return total;
+    }
+
+    private static JsonObject Counts(long notifications, long highlights) => new()
+    {
+        ["highlight_count"] = highlights,
+        ["notification_count"] = notifications,
+    };
+}
