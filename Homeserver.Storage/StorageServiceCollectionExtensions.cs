@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<PublishedRooms.IPublishedRoomStore, PublishedRooms.PublishedRoomStore>();
         services.AddSingleton<Moderation.IContentReportStore, Moderation.ContentReportStore>();
         services.AddSingleton<IOpenIdTokenStore, OpenIdTokenStore>();
+        services.AddSingleton<UserDirectory.IUserDirectoryStore, UserDirectory.UserDirectoryStore>();
         services.AddSingleton<RoomEventStore>();
         // The room, read and timeline queries are one store (partial classes) sharing its caches.
         services.AddSingleton<IRoomEventStore>(provider => provider.GetRequiredService<RoomEventStore>());

@@ -81,6 +81,7 @@ app.MapReportApi();
 app.MapVoipApi();
 app.MapThirdPartyApi();
 app.MapOpenIdApi();
+app.MapUserDirectoryApi();
 app.MapSendToDeviceApi();
 app.MapKeyBackupApi();
 app.MapKeysApi();
