@@ -306,4 +306,17 @@ public sealed class DehydratedDeviceApiTests(OpenRegistrationFixture fixture) : 
             .ShouldBeMatrixErrorAsync(400, "M_BAD_JSON");
         (await Client.SendAsync(TestHost.Request(HttpMethod.Get, Prefix + "/dehydrated_device"))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task Guests_cannot_dehydrate_devices()
+    {
+        var guest = await (await Client.PostJsonAsync($"{V3}/register?kind=guest", new JsonObject())).ReadJsonObjectAsync();
+        var token = guest.Str("access_token");
+        using var dehydrated = new Dehydrated(guest.Str("user_id"));
+
+        await (await Client.SendJsonAsync(HttpMethod.Put, Prefix + "/dehydrated_device", dehydrated.PutBody(), token))
+            .ShouldBeMatrixErrorAsync(403, "M_GUEST_ACCESS_FORBIDDEN");
+        await (await Client.SendAsync(TestHost.Request(HttpMethod.Get, Prefix + "/dehydrated_device", token)))
+            .ShouldBeMatrixErrorAsync(403, "M_GUEST_ACCESS_FORBIDDEN");
+    }
 }
