@@ -86,6 +86,7 @@ app.MapSendToDeviceApi();
 app.MapKeyBackupApi();
 app.MapKeysApi();
 app.MapCrossSigningApi();
+app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);

@@ -34,6 +34,13 @@ public interface IToDeviceStore
     Task<IReadOnlyList<QueuedToDeviceMessage>> TakeAsync(string userId, string deviceId, long acknowledged, long upTo, int limit,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Returns, oldest first, at most <paramref name="limit"/> of the device's messages after <paramref name="after"/>
+    /// up to <paramref name="upTo"/>, deleting none (a dehydrated device's messages stay until the device goes).
+    /// </summary>
+    Task<IReadOnlyList<QueuedToDeviceMessage>> ReadAsync(string userId, string deviceId, long after, long upTo, int limit,
+        CancellationToken cancellationToken);
+
     /// <summary>Forgets a device: its waiting messages and its transaction ids.</summary>
     Task DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken);
 

@@ -120,6 +120,19 @@ public sealed class ToDeviceStore(IDatabase database) : IToDeviceStore
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<QueuedToDeviceMessage>> ReadAsync(string userId, string deviceId, long after, long upTo, int limit,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<QueuedToDeviceMessage>(new CommandDefinition(SelectWaitingSql,
+            new { UserId = userId, DeviceId = deviceId, Acknowledged = after, UpTo = upTo, Limit = limit },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
     public Task DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

@@ -10,8 +10,11 @@ public static class VersionsApi
         .. Enumerable.Range(1, 19).Select(minor => $"v1.{minor}"),
     ];
 
-    /// <summary>Namespaced experimental features we advertise; none yet.</summary>
-    public static IReadOnlyDictionary<string, bool> UnstableFeatures { get; } = new Dictionary<string, bool>();
+    /// <summary>Namespaced experimental features we advertise.</summary>
+    public static IReadOnlyDictionary<string, bool> UnstableFeatures { get; } = new Dictionary<string, bool>
+    {
+        [DehydratedDeviceApi.UnstableFeature] = true,
+    };
 
     public static IEndpointRouteBuilder MapVersionsApi(this IEndpointRouteBuilder routes)
     {

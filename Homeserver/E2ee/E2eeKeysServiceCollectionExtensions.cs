@@ -25,6 +25,9 @@ public static class E2eeKeysServiceCollectionExtensions
         services.AddSingleton<DeviceListSync>();
         services.AddSingleton<IDeviceListSync>(provider => provider.GetRequiredService<DeviceListSync>());
         services.AddSingleton<IDeviceChangeListener, DeviceKeyCleanup>();
+        services.AddSingleton<IDehydratedDeviceStore, DehydratedDeviceStore>();
+        services.AddSingleton<DehydratedDevices>();
+        services.AddSingleton<IDeviceChangeListener, DehydratedDeviceCleanup>();
         return services;
     }
 }

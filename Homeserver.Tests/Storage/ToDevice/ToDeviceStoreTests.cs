@@ -74,6 +74,21 @@ public abstract class ToDeviceStoreTests<TFixture>(TFixture fixture) : IClassFix
     }
 
     [SkippableFact]
+    public async Task Read_returns_the_messages_after_a_position_and_deletes_none()
+    {
+        var store = await StoreAsync();
+        var bob = NewUser();
+        var positions = new List<long>();
+        for (var i = 0; i < 3; i++)
+            positions.Add((await store.EnqueueAsync(NewTransaction(), Now, Sender, "m.test", [new(bob, "B1", $$"""{"n":{{i}}}""")], CancellationToken.None))!.Value);
+
+        (await store.ReadAsync(bob, "B1", positions[0], positions[2], 10, CancellationToken.None)).Select(m => m.Position).Should().Equal(positions[1..]);
+        (await store.ReadAsync(bob, "B1", 0, positions[1], 10, CancellationToken.None)).Select(m => m.Position).Should().Equal(positions[..2]);
+        (await store.ReadAsync(bob, "B1", 0, positions[2], 1, CancellationToken.None)).Single().ContentJson.Should().Be("""{"n":0}""");
+        (await store.ReadAsync(bob, "B2", 0, positions[2], 10, CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task A_transaction_id_is_forgotten_after_the_retention_period()
     {
         var store = await StoreAsync();
