@@ -4,6 +4,8 @@
 // messages with bob (another js-sdk user). Then a NEW device of alice logs in with her password,
 // gets the backup key out of secret storage with the recovery key, restores the room keys from the
 // backup and decrypts the old messages; it also cross-signs itself with the keys from secret storage.
+// Bob's second device, which has no backup, decrypts alice's next message only when the server tells
+// alice's device of it (device_lists in /sync), and alice's device forgets it after its logout.
 // Last, alice replaces her cross-signing keys, which the server allows only after password UIA.
 // Needs /keys/*, /keys/device_signing/upload, /keys/signatures/upload, /sendToDevice, /room_keys/*
 // and account data.
@@ -235,6 +237,38 @@ async function main() {
             }, `the new device decrypting ${eventId} with the restored key`, { timeoutMs: 20000 });
             assert(bodyOf(event) === body, `the new device decrypted ${JSON.stringify(event.getContent())}, expected ${body}`);
         }
+    });
+
+    let bobSecondDevice;
+    await step("e2ee-backup bob's second device gets the room key of alice's next message (device list change in /sync)", async () => {
+        // Bob has no key backup: only alice's device learning of the new device (device_lists.changed,
+        // POST /keys/query, /keys/claim) and sending it the room key by to-device lets it decrypt.
+        const second = await api(base, "POST", "/login", {
+            body: {
+                type: "m.login.password",
+                identifier: { type: "m.id.user", user: bobAccount.user_id },
+                password: "bob's password",
+                initial_device_display_name: "bob's second device",
+            },
+        });
+        const bobSecond = await startCryptoClient(second, () => undefined);
+        await poll(async () => (await alice.getCrypto().getUserDeviceInfo([bobAccount.user_id]))
+            .get(bobAccount.user_id)?.has(second.device_id), "alice's device learning of bob's second device",
+        { timeoutMs: 20000, intervalMs: 500 });
+        const body = "a secret for every device of bob";
+        const { event_id: eventId } = await alice.sendMessage(roomId, { msgtype: "m.text", body });
+        const seen = bodyOf(await decryptedEvent(bobSecond, roomId, eventId, "alice's new message at bob's second device"));
+        assert(seen === body, `bob's second device decrypted ${JSON.stringify(seen)}`);
+        bobSecondDevice = { client: bobSecond, account: second };
+    });
+
+    await step("e2ee-backup bob's second device logs out and alice's device forgets it (device list change in /sync)", async () => {
+        assert(bobSecondDevice, "bob's second device did not start");
+        bobSecondDevice.client.stopClient();
+        await bobSecondDevice.client.logout(true);
+        await poll(async () => !(await alice.getCrypto().getUserDeviceInfo([bobAccount.user_id]))
+            .get(bobAccount.user_id)?.has(bobSecondDevice.account.device_id), "alice's device forgetting bob's second device",
+        { timeoutMs: 20000, intervalMs: 500 });
     });
 
     await step("e2ee-backup the new device cross-signs itself with the keys from secret storage", async () => {
