@@ -240,9 +240,11 @@ async function main() {
     });
 
     let bobSecondDevice;
+    let syncTokenBeforeBobsLogin;
     await step("e2ee-backup bob's second device gets the room key of alice's next message (device list change in /sync)", async () => {
         // Bob has no key backup: only alice's device learning of the new device (device_lists.changed,
         // POST /keys/query, /keys/claim) and sending it the room key by to-device lets it decrypt.
+        syncTokenBeforeBobsLogin = alice.store.getSyncToken();
         const second = await api(base, "POST", "/login", {
             body: {
                 type: "m.login.password",
@@ -269,6 +271,11 @@ async function main() {
         await poll(async () => !(await alice.getCrypto().getUserDeviceInfo([bobAccount.user_id]))
             .get(bobAccount.user_id)?.has(bobSecondDevice.account.device_id), "alice's device forgetting bob's second device",
         { timeoutMs: 20000, intervalMs: 500 });
+        // What a client resuming from an old token asks: whose devices changed between two sync tokens.
+        const from = encodeURIComponent(syncTokenBeforeBobsLogin);
+        const to = encodeURIComponent(alice.store.getSyncToken());
+        const changes = await api(base, "GET", `/keys/changes?from=${from}&to=${to}`, { token: aliceAccount.access_token });
+        assert(changes.changed?.includes(bobAccount.user_id), `GET /keys/changes answered ${JSON.stringify(changes)}`);
     });
 
     await step("e2ee-backup the new device cross-signs itself with the keys from secret storage", async () => {
