@@ -1,8 +1,7 @@
 // An encrypted direct chat between matrix-js-sdk with its Rust crypto (in memory, Node 22) and
 // matrix-nio with olm (Debian's python3-matrix-nio and python3-olm, interop/nio/e2ee_peer.py).
 // Needs the end-to-end encryption endpoints (/keys/upload, /keys/query, /keys/claim,
-// /sendToDevice) and their /sync parts (to_device, device_lists, one-time key counts); interop/run
-// runs it only with INTEROP_E2EE=1.
+// /sendToDevice) and their /sync parts (to_device, device_lists, one-time key counts).
 // Usage: node e2ee_dm.mjs http://127.0.0.1:PORT   Prints "interop: PASS|FAIL e2ee <step>" lines.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
