@@ -25,6 +25,8 @@ public static class HomeserverHosting
         builder.Logging.SetMinimumLevel(config.LogLevel);
         // ASP.NET Core logs every request at Information; keep that for Debug and below.
         builder.Logging.AddFilter("Microsoft.AspNetCore", config.LogLevel <= LogLevel.Debug ? config.LogLevel : LogLevel.Warning);
+        // Npgsql logs every command at Information: only at Debug is that wanted.
+        builder.Logging.AddFilter("Npgsql", config.LogLevel <= LogLevel.Debug ? config.LogLevel : LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel(options => KestrelListeners.Configure(options, config, server.Certificates));
         return builder;

@@ -30,7 +30,9 @@ public static class StorageSetup
     {
         using var loggerFactory = LoggerFactory.Create(logging => logging
             .AddSimpleConsole(options => options.SingleLine = true)
-            .SetMinimumLevel(config.LogLevel));
+            .SetMinimumLevel(config.LogLevel)
+            // Npgsql logs every command at Information: only at Debug is that wanted.
+            .AddFilter("Npgsql", config.LogLevel <= LogLevel.Debug ? config.LogLevel : LogLevel.Warning));
         try
         {
             return await HomeserverStorage.OpenAsync(OptionsFor(config.Database), loggerFactory, CancellationToken.None);

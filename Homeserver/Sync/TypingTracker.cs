@@ -107,7 +107,9 @@ public sealed class TypingTracker : IDisposable
     {
         var next = _rooms.Values.SelectMany(r => r.Users.Values).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
         var due = next == DateTimeOffset.MaxValue ? Timeout.InfiniteTimeSpan : next - _time.GetUtcNow();
-        _timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        // Nobody typing: no timer at all (InfiniteTimeSpan is negative, so it must not be clamped to zero, which would spin).
+        if (due != Timeout.InfiniteTimeSpan && due < TimeSpan.Zero) due = TimeSpan.Zero;
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     public void Dispose() => _timer.Dispose();
