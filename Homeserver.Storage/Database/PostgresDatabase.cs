@@ -14,17 +14,14 @@ public sealed class PostgresDatabase : IDatabase
     public SqlDialect Dialect => PostgresDialect.Instance;
 
     /// <summary>
-    /// Settings for the store's pattern of many short statements, unless the operator's connection string sets them:
-    /// no <c>DISCARD ALL</c> round trip each time a connection goes back to the pool (the stores keep no session
-    /// state; transaction-scoped advisory locks end with their transaction), and server-side prepared statements for
-    /// the statements used most.
+    /// Unless the operator's connection string says otherwise, no <c>DISCARD ALL</c> round trip each time a
+    /// connection goes back to the pool: the stores keep no session state (their advisory locks are scoped to a
+    /// transaction, or released explicitly), and the stores' many short statements would pay it every time.
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
     {
         if (!settings.ContainsKey("No Reset On Close"))
             settings.NoResetOnClose = true;
-        if (!settings.ContainsKey("Max Auto Prepare"))
-            settings.MaxAutoPrepare = 64;
     }
 
     /// <summary>Creates the data source and checks that the server answers.</summary>
