@@ -37,7 +37,7 @@ public static class SpaceHierarchyApi
         null => null,
         var text when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum => (int)Math.Min(value, cap),
         // Digits too many for a long are still a valid (huge) value.
-        var text when text.Length > 0 && text.All(char.IsAsciiDigit) && minimum <= 1 => cap,
+        var text when text.Length > 18 && text.All(char.IsAsciiDigit) => cap,
         _ => throw MatrixException.InvalidParam($"'{name}' must be an integer of at least {minimum}."),
     };
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Homeserver.AdminApi;
 using Homeserver.Federation.Http;
 using Homeserver.Storage.PublishedRooms;
-using Homeserver.Storage.Events;
 
 namespace Homeserver.Rooms;
 

@@ -115,7 +115,7 @@ public sealed class SpaceHierarchy(RoomSummaries summaries)
     {
         ["type"] = ev.Type,
         ["state_key"] = ev.StateKey,
-        ["content"] = RoomStateReader.ContentOf(ev),
+        ["content"] = RoomStateReader.ContentOf(ev).DeepClone(), // ContentOf gives a node inside the parsed event
         ["sender"] = ev.Sender,
         ["origin_server_ts"] = ev.OriginServerTs,
     };
