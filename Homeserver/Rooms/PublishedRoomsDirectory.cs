@@ -71,7 +71,7 @@ public sealed class PublishedRoomsDirectory(IPublishedRoomStore published, RoomS
 
     /// <summary>A room's directory entry from its current state; null for a room this server no longer holds.</summary>
     private async Task<JsonObject?> EntryAsync(string roomId, long joinedMembers, CancellationToken cancellationToken) =>
-        await summaries.LoadAsync(roomId, cancellationToken) is { } summary ? RoomSummaryBuilder.PublicChunk(summary, joinedMembers) : null;
+        await summaries.LoadAsync(roomId, withSpaceChildren: false, cancellationToken) is { } summary ? RoomSummaryBuilder.PublicChunk(summary, joinedMembers) : null;
 
     private static bool Matches(JsonObject entry, Query query)
     {

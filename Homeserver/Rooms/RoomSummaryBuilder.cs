@@ -37,7 +37,7 @@ public sealed record RoomSummaryState(RoomRecord Room, RoomVersion? Version, IRe
         }
     }
 
-    /// <summary>The <c>m.space.child</c> events of the room.</summary>
+    /// <summary>The <c>m.space.child</c> events of the room (when loaded with them).</summary>
     public IEnumerable<EventRecord> SpaceChildEvents =>
         State.Where(pair => pair.Key.Type == RoomSummaryBuilder.SpaceChild).Select(pair => pair.Value);
 }
@@ -54,17 +54,20 @@ public sealed class RoomSummaryBuilder(RoomStateReader reader)
     private static readonly HashSet<string> SummaryTypes = new(StringComparer.Ordinal)
     {
         "m.room.create", "m.room.name", "m.room.topic", "m.room.avatar", "m.room.canonical_alias", "m.room.join_rules",
-        "m.room.history_visibility", "m.room.guest_access", "m.room.encryption", SpaceChild,
+        "m.room.history_visibility", "m.room.guest_access", "m.room.encryption",
     };
 
-    /// <summary>The room's summary state, or null for a room this server does not hold.</summary>
-    public async Task<RoomSummaryState?> LoadAsync(string roomId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The room's summary state, or null for a room this server does not hold; its <c>m.space.child</c> events only
+    /// when asked, as the directory does not show them.
+    /// </summary>
+    public async Task<RoomSummaryState?> LoadAsync(string roomId, bool withSpaceChildren, CancellationToken cancellationToken)
     {
         var room = await reader.Store.GetRoomAsync(roomId, cancellationToken);
         if (room is null)
             return null;
         var current = await reader.Store.GetCurrentStateAsync(roomId, cancellationToken);
-        var wanted = new StateMap(current.Where(pair => SummaryTypes.Contains(pair.Key.Type)));
+        var wanted = new StateMap(current.Where(pair => SummaryTypes.Contains(pair.Key.Type) || (withSpaceChildren && pair.Key.Type == SpaceChild)));
         var state = await reader.LoadAsync(wanted, cancellationToken);
         return new RoomSummaryState(room, RoomVersionRegistry.Find(room.RoomVersion), state);
     }

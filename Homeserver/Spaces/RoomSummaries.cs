@@ -15,7 +15,7 @@ namespace Homeserver.Spaces;
 public sealed class RoomSummaries(RoomSummaryBuilder builder, RoomStateReader reader, IPublishedRoomStore members, RoomDirectory aliases)
 {
     public Task<RoomSummaryState?> LoadAsync(string roomId, CancellationToken cancellationToken) =>
-        builder.LoadAsync(roomId, cancellationToken);
+        builder.LoadAsync(roomId, withSpaceChildren: true, cancellationToken);
 
     /// <summary>The <c>RoomSummary</c> of a room whose state is loaded, with its joined member count.</summary>
     public async Task<JsonObject> SummaryAsync(RoomSummaryState summary, CancellationToken cancellationToken) =>
@@ -39,11 +39,10 @@ public sealed class RoomSummaries(RoomSummaryBuilder builder, RoomStateReader re
                 return rules?.KnockingAllowed == true;
             case "knock_restricted":
                 return rules?.KnockRestrictedAllowed == true;
-            case "restricted" when userId is not null && rules?.RestrictedJoinsAllowed == true:
-                foreach (var allowed in summary.AllowedRoomIds)
-                    if (await reader.GetMembershipAsync(allowed, userId, cancellationToken) == "join")
-                        return true;
-                return false;
+            case "restricted" when userId is not null && rules?.RestrictedJoinsAllowed == true && summary.AllowedRoomIds.Count > 0:
+                // One query for the user's rooms, however long the (room-controlled) allow list is.
+                var joined = await reader.Store.GetRoomsForUserAsync(userId, "join", cancellationToken);
+                return summary.AllowedRoomIds.Intersect(joined, StringComparer.Ordinal).Any();
             default:
                 return false;
         }

@@ -70,6 +70,11 @@ public class RoomSummaryTests(RoomsFixture fixture) : IClassFixture<RoomsFixture
         var anonymous = await OkSummaryAsync(roomId, null);
         anonymous.ContainsKey("membership").Should().BeFalse();
         ((string)anonymous["name"]!).Should().Be("Cheese");
+
+        // A banned user may no longer see the room, though anyone else may.
+        await alice.MembershipAsync(roomId, "ban", new JsonObject { ["user_id"] = bob.UserId });
+        await (await SummaryAsync(roomId, bob)).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
+        (await OkSummaryAsync(alias, null))["room_id"]!.GetValue<string>().Should().Be(roomId);
     }
 
     [Fact]
