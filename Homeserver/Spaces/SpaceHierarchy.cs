@@ -33,7 +33,7 @@ public sealed class SpaceHierarchy(RoomSummaries summaries)
         {
             var token = HierarchyToken.TryParse(query.From) ?? throw MatrixException.InvalidParam("'from' is not a valid pagination token.");
             if (token.RootId != query.RootId || token.SuggestedOnly != query.SuggestedOnly || token.MaxDepth != query.MaxDepth)
-                throw MatrixException.InvalidParam("suggested_only and max_depth cannot change on paginated requests, and the token belongs to the same room.");
+                throw MatrixException.InvalidParam("This token belongs to another walk: the room, suggested_only and max_depth cannot change while paginating.");
             skip = token.Returned;
         }
 
