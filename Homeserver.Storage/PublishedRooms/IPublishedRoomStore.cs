@@ -13,4 +13,7 @@ public interface IPublishedRoomStore
 
     /// <summary>The number of joined members of each published room (rooms without any are absent).</summary>
     Task<IReadOnlyDictionary<string, long>> GetPublishedJoinedMemberCountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The number of joined members of any room (0 for a room this server does not hold).</summary>
+    Task<long> GetJoinedMemberCountAsync(string roomId, CancellationToken cancellationToken);
 }

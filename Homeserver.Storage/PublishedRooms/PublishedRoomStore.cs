@@ -22,6 +22,8 @@ public sealed class PublishedRoomStore(IDatabase database) : IPublishedRoomStore
         GROUP BY room_id
         """;
 
+    private const string CountJoinedInRoomSql = "SELECT COUNT(*) FROM room_memberships WHERE room_id = @RoomId AND membership = 'join'";
+
     public Task PublishAsync(string roomId, long publishedTs, CancellationToken cancellationToken) =>
         database.ExecuteInTransactionAsync(InsertSql, new { RoomId = roomId, PublishedTs = publishedTs }, cancellationToken);
 
@@ -45,5 +47,11 @@ public sealed class PublishedRoomStore(IDatabase database) : IPublishedRoomStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string RoomId, long Count)>(new CommandDefinition(CountJoinedSql, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.RoomId, r => r.Count, StringComparer.Ordinal);
+    }
+
+    public async Task<long> GetJoinedMemberCountAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountJoinedInRoomSql, new { RoomId = roomId }, cancellationToken: cancellationToken));
     }
 }

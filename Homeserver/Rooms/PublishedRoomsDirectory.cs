@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Homeserver.AdminApi;
 using Homeserver.Federation.Http;
 using Homeserver.Storage.PublishedRooms;
-using Homeserver.Storage.Events;
 
 namespace Homeserver.Rooms;
 
@@ -15,7 +14,7 @@ namespace Homeserver.Rooms;
 /// <c>m.room.canonical_alias</c>) and server admins.
 /// </summary>
 public sealed class PublishedRoomsDirectory(IPublishedRoomStore published, RoomStateReader reader, RoomDirectory aliases,
-    ServerAdmins admins, TimeProvider time)
+    ServerAdmins admins, RoomSummaryBuilder summaries, TimeProvider time)
 {
     public const int MaxLimit = 500;
 
@@ -71,32 +70,8 @@ public sealed class PublishedRoomsDirectory(IPublishedRoomStore published, RoomS
     }
 
     /// <summary>A room's directory entry from its current state; null for a room this server no longer holds.</summary>
-    private async Task<JsonObject?> EntryAsync(string roomId, long joinedMembers, CancellationToken cancellationToken)
-    {
-        if (await reader.Store.GetRoomAsync(roomId, cancellationToken) is null)
-            return null;
-        var state = await reader.LoadAsync(await reader.Store.GetCurrentStateAsync(roomId, cancellationToken), cancellationToken);
-        JsonObject? Content(string type) => state.TryGetValue((type, ""), out var ev) ? RoomStateReader.ContentOf(ev) : null;
-        var entry = new JsonObject
-        {
-            ["room_id"] = roomId,
-            ["num_joined_members"] = joinedMembers,
-            ["world_readable"] = RoomStateReader.StringField(Content("m.room.history_visibility"), "history_visibility") == HistoryVisibility.WorldReadable,
-            ["guest_can_join"] = RoomStateReader.StringField(Content("m.room.guest_access"), "guest_access") == "can_join",
-            ["join_rule"] = RoomStateReader.StringField(Content("m.room.join_rules"), "join_rule") ?? "public",
-        };
-        AddString(entry, "name", RoomStateReader.StringField(Content("m.room.name"), "name"));
-        AddString(entry, "topic", RoomStateReader.StringField(Content("m.room.topic"), "topic"));
-        AddString(entry, "avatar_url", RoomStateReader.StringField(Content("m.room.avatar"), "url"));
-        AddString(entry, "canonical_alias", RoomStateReader.StringField(Content("m.room.canonical_alias"), "alias"));
-        AddString(entry, "room_type", RoomStateReader.StringField(Content("m.room.create"), "type"));
-        return entry;
-    }
-
-    private static void AddString(JsonObject entry, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value)) entry[key] = value;
-    }
+    private async Task<JsonObject?> EntryAsync(string roomId, long joinedMembers, CancellationToken cancellationToken) =>
+        await summaries.LoadAsync(roomId, withSpaceChildren: false, cancellationToken) is { } summary ? RoomSummaryBuilder.PublicChunk(summary, joinedMembers) : null;
 
     private static bool Matches(JsonObject entry, Query query)
     {

@@ -14,6 +14,7 @@ public static class RoomServiceCollectionExtensions
         services.AddSingleton<RedactionFinder>();
         services.AddSingleton<RoomReads>();
         services.AddSingleton<RoomDirectory>();
+        services.AddSingleton<RoomSummaryBuilder>();
         services.AddSingleton<PublishedRoomsDirectory>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();

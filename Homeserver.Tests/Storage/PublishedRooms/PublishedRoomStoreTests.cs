@@ -25,11 +25,14 @@ public abstract class PublishedRoomStoreTests<TFixture>(TFixture fixture) : ICla
         (await store.IsPublishedAsync(room.RoomId, None)).Should().BeTrue();
         (await store.ListAsync(None)).Should().ContainSingle(r => r == room.RoomId);
         (await store.GetPublishedJoinedMemberCountsAsync(None))[room.RoomId].Should().Be(2);
+        (await store.GetJoinedMemberCountAsync(room.RoomId, None)).Should().Be(2);
+        (await store.GetJoinedMemberCountAsync("!unknown:test.example", None)).Should().Be(0);
 
         await store.UnpublishAsync(room.RoomId, None);
         (await store.IsPublishedAsync(room.RoomId, None)).Should().BeFalse();
         (await store.ListAsync(None)).Should().NotContain(room.RoomId);
         (await store.GetPublishedJoinedMemberCountsAsync(None)).Should().NotContainKey(room.RoomId);
+        (await store.GetJoinedMemberCountAsync(room.RoomId, None)).Should().Be(2, "unpublished rooms are counted too");
     }
 }
 

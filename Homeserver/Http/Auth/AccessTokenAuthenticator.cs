@@ -26,6 +26,13 @@ public sealed class AccessTokenAuthenticator(IAccessTokenStore tokens, TimeProvi
         return new RequestUser(record.UserId, record.DeviceId, record.IsGuest);
     }
 
+    /// <summary>
+    /// For endpoints where authentication is optional: the user when the request carries an access token (which must
+    /// then be valid), null when it carries none.
+    /// </summary>
+    public async Task<RequestUser?> AuthenticateIfPresentAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadToken(request) is null ? null : await AuthenticateAsync(request, cancellationToken);
+
     /// <summary>The hash under which a token is stored; the token itself is never stored.</summary>
     public static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
