@@ -51,6 +51,15 @@ public sealed partial class RoomEventStore : IRoomEventStore
         WHERE c.room_id = @RoomId
         """;
 
+    private const string SelectVersionedCurrentStateSql = """
+        SELECT k.type AS Type, k.state_key AS StateKey, n.event_id AS EventId, v.version AS Version
+        FROM current_state c
+        JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+        JOIN event_nids n ON n.event_nid = c.event_nid
+        JOIN current_state_versions v ON v.room_id = c.room_id
+        WHERE c.room_id = @RoomId
+        """;
+
     private const string SelectCurrentStateEntrySql = """
         SELECT n.event_id
         FROM state_keys k
@@ -81,11 +90,17 @@ public sealed partial class RoomEventStore : IRoomEventStore
     /// <summary>Total state entries kept in the current state cache.</summary>
     private const long CurrentStateCacheEntries = 500_000;
 
+    /// <summary>Rooms kept in the room record cache.</summary>
+    private const long RoomCacheEntries = 100_000;
+
     private readonly IDatabase _database;
     private readonly JsonRows _rows;
     private readonly Statements _sql;
     private readonly BoundedCache<long, StateSnapshot> _snapshots = new(SnapshotCacheEntries, s => s.State.Count);
     private readonly BoundedCache<string, CachedCurrentState> _currentStates = new(CurrentStateCacheEntries, c => c.State.Count);
+
+    /// <summary>Rooms never change once created (id, version, creator, create event), so found ones are kept.</summary>
+    private readonly BoundedCache<string, RoomRecord> _roomRecords = new(RoomCacheEntries, _ => 1);
 
     public RoomEventStore(IDatabase database)
     {
@@ -155,11 +170,26 @@ public sealed partial class RoomEventStore : IRoomEventStore
     public Task<StateMap?> GetStateAfterAsync(string eventId, CancellationToken cancellationToken) =>
         GetEventStateAsync(eventId, after: true, cancellationToken);
 
+    /// <summary>
+    /// From the cache when its version is the stored one (one primary-key read instead of the whole state, which
+    /// every send needs); otherwise read with its version in one statement, so the pair is consistent, and cached.
+    /// </summary>
     public async Task<StateMap> GetCurrentStateAsync(string roomId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(roomId);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        return await ReadCurrentStateAsync(connection, null, roomId, cancellationToken);
+        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            SelectCurrentStateVersionSql, new { RoomId = roomId }, cancellationToken: cancellationToken)) ?? 0;
+        if (_currentStates.TryGet(roomId, out var cached) && cached.Version == version)
+            return new StateMap(cached.State);
+        var rows = (await connection.QueryAsync<VersionedStateEntryRow>(new CommandDefinition(
+            SelectVersionedCurrentStateSql, new { RoomId = roomId }, cancellationToken: cancellationToken))).ToList();
+        var state = new StateMap();
+        foreach (var row in rows)
+            state[(row.Type, row.StateKey)] = row.EventId;
+        if (rows.Count > 0)
+            _currentStates.Set(roomId, new CachedCurrentState(rows[0].Version, new StateMap(state)));
+        return state;
     }
 
     public async Task<string?> GetCurrentStateEventIdAsync(string roomId, string type, string stateKey, CancellationToken cancellationToken)
@@ -175,9 +205,14 @@ public sealed partial class RoomEventStore : IRoomEventStore
     public async Task<RoomRecord?> GetRoomAsync(string roomId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(roomId);
+        if (_roomRecords.TryGet(roomId, out var known))
+            return known;
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<RoomRecord>(new CommandDefinition(
+        var room = await connection.QuerySingleOrDefaultAsync<RoomRecord>(new CommandDefinition(
             SelectRoomSql, new { RoomId = roomId }, cancellationToken: cancellationToken));
+        if (room is not null)
+            _roomRecords.Set(roomId, room);
+        return room;
     }
 
     public async Task<IReadOnlyList<string>> GetRoomsForUserAsync(string userId, string membership, CancellationToken cancellationToken)
@@ -259,6 +294,14 @@ public sealed partial class RoomEventStore : IRoomEventStore
 
     /// <summary>A room's current state as of a version of current_state_versions.</summary>
     private sealed record CachedCurrentState(long Version, StateMap State);
+
+    private sealed class VersionedStateEntryRow
+    {
+        public string Type { get; init; } = "";
+        public string StateKey { get; init; } = "";
+        public string EventId { get; init; } = "";
+        public long Version { get; init; }
+    }
 
     private sealed class StateGroupsRow
     {

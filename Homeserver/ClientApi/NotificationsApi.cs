@@ -42,7 +42,7 @@ public static class NotificationsApi
             throw MatrixException.InvalidParam("'only' may only be 'highlight'.");
 
         // Events already committed are listed once their evaluation is done.
-        await progress.WaitUntilEvaluatedAsync(await events.GetMaxStreamOrderingAsync(cancellationToken), UnreadNotificationCounts.MaxEvaluationWait,
+        await progress.WaitUntilAllEvaluatedAsync(await events.GetMaxStreamOrderingAsync(cancellationToken), UnreadNotificationCounts.MaxEvaluationWait,
             cancellationToken);
         var page = await store.GetPageAsync(user.UserId, before, count, only == "highlight", cancellationToken);
         var records = (await events.GetEventsAsync([.. page.Select(p => p.EventId)], cancellationToken)).ToDictionary(r => r.EventId, StringComparer.Ordinal);

@@ -14,6 +14,9 @@ public sealed partial class PushEvaluationQueue : BackgroundService
     /// <summary>Batches waiting at most; far above what a healthy server queues.</summary>
     public const int Capacity = 10_000;
 
+    /// <summary>Most batches evaluated with one read of their users' rules (a rule change shows from the next group on).</summary>
+    public const int MaxBatchesSharingRules = 100;
+
     private readonly IRoomEventNotifier _notifier;
     private readonly RoomEventPushProcessor _processor;
     private readonly PushEvaluationProgress _progress;
@@ -41,20 +44,12 @@ public sealed partial class PushEvaluationQueue : BackgroundService
     {
         try
         {
-            await foreach (var committed in _channel.Reader.ReadAllAsync(stoppingToken))
+            // What is queued when the reader wakes is evaluated together, so each user's rules are read once for all of it.
+            while (await _channel.Reader.WaitToReadAsync(stoppingToken))
             {
-                try
-                {
-                    await _processor.ProcessAsync(committed, stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    LogFailed(e, committed.RoomId, committed.MaxStreamOrdering);
-                }
-                finally
-                {
-                    _progress.Done(committed.MaxStreamOrdering);
-                }
+                var rules = new Dictionary<string, IReadOnlyList<Push.PushRule>>(StringComparer.Ordinal);
+                for (var taken = 0; taken < MaxBatchesSharingRules && _channel.Reader.TryRead(out var committed); taken++)
+                    await ProcessAsync(committed, rules, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -63,12 +58,29 @@ public sealed partial class PushEvaluationQueue : BackgroundService
         }
     }
 
+    private async Task ProcessAsync(RoomEventsCommitted committed, Dictionary<string, IReadOnlyList<Push.PushRule>> rules,
+        CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _processor.ProcessAsync(committed, stoppingToken, rules);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogFailed(e, committed.RoomId, committed.MaxStreamOrdering);
+        }
+        finally
+        {
+            _progress.Done(committed.RoomId, committed.MaxStreamOrdering);
+        }
+    }
+
     private void OnCommitted(RoomEventsCommitted committed)
     {
-        _progress.Queued(committed.MaxStreamOrdering);
+        _progress.Queued(committed.RoomId, committed.MaxStreamOrdering);
         if (_channel.Writer.TryWrite(committed)) return;
         LogDropped(committed.RoomId, committed.MaxStreamOrdering);
-        _progress.Done(committed.MaxStreamOrdering);
+        _progress.Done(committed.RoomId, committed.MaxStreamOrdering);
     }
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "Push evaluation of events in {RoomId} up to {Position} failed")]

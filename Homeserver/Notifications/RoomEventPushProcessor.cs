@@ -26,11 +26,13 @@ public sealed class RoomEventPushProcessor(IRoomEventStore events, PushRuleSets 
 
     public const string MainThread = "main";
 
-    public async Task ProcessAsync(RoomEventsCommitted committed, CancellationToken cancellationToken)
+    /// <param name="rules">Users' rules already read, shared by the batches evaluated together; null: read them for this batch.</param>
+    public async Task ProcessAsync(RoomEventsCommitted committed, CancellationToken cancellationToken,
+        Dictionary<string, IReadOnlyList<PushRule>>? rules = null)
     {
         var records = await events.GetEventsAsync(committed.EventIds, cancellationToken);
         // Rules are read once per user for the whole batch.
-        var rules = new Dictionary<string, IReadOnlyList<PushRule>>(StringComparer.Ordinal);
+        rules ??= new Dictionary<string, IReadOnlyList<PushRule>>(StringComparer.Ordinal);
         foreach (var record in records.OrderBy(r => r.StreamOrdering ?? long.MaxValue))
         {
             // Only events clients are served: not outliers, rejected or soft-failed ones.

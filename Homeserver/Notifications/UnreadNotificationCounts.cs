@@ -11,11 +11,11 @@ namespace Homeserver.Notifications;
 public sealed class UnreadNotificationCounts(INotificationStore store, PushEvaluationProgress progress) : IUnreadNotificationCounts
 {
     /// <summary>The longest a sync waits for push evaluation to catch up before it sends the counts it has.</summary>
-    public static readonly TimeSpan MaxEvaluationWait = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxEvaluationWait = TimeSpan.FromSeconds(1);
 
     public async Task AddToAsync(JsonObject joinedRoom, SyncRequest request, string roomId, long upToRoomPosition, CancellationToken cancellationToken)
     {
-        await progress.WaitUntilEvaluatedAsync(upToRoomPosition, MaxEvaluationWait, cancellationToken);
+        await progress.WaitUntilEvaluatedAsync(roomId, upToRoomPosition, MaxEvaluationWait, cancellationToken);
         var counts = await store.GetUnreadCountsAsync(request.UserId, roomId, cancellationToken);
         if (!request.Filter.Timeline.UnreadThreadNotifications)
         {
