@@ -10,6 +10,7 @@ using Homeserver.KeyBackup;
 using Homeserver.Media;
 using Homeserver.Notifications;
 using Homeserver.Rooms;
+using Homeserver.Search;
 using Homeserver.Storage;
 using Homeserver.Sync;
 using Homeserver.ToDevice;
@@ -48,6 +49,7 @@ builder.Services.AddKeyBackup();
 builder.Services.AddE2eeKeys();
 builder.Services.AddMedia();
 builder.Services.AddNotifications();
+builder.Services.AddSearch();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -86,6 +88,7 @@ app.MapKeyBackupApi();
 app.MapKeysApi();
 app.MapCrossSigningApi();
 app.MapMediaApi();
+app.MapSearchApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
