@@ -28,12 +28,12 @@ public sealed class RoomEventSearch(IEventSearchStore store, IRoomEventStore eve
         var max = await events.GetMaxStreamOrderingAsync(cancellationToken);
         // An event committed just before the search is findable once the indexer has reached it.
         await progress.WaitForAsync(max, SearchIndexProgress.MaxWait, cancellationToken);
-        var cursor = nextBatch is null ? new SearchBatchToken(max, 0) : SearchBatchToken.Parse(nextBatch, request.OrderByRank);
+        var cursor = nextBatch is null ? SearchBatchToken.First(max) : SearchBatchToken.Parse(nextBatch, request.OrderByRank);
         var terms = SearchTerms.Split(request.SearchTerm);
         var rooms = await RoomsAsync(user.UserId, request.Filter, cancellationToken);
         var batchSize = Math.Max(request.Limit * 2, 20);
         var query = new SearchQuery(terms, rooms, request.Keys, request.OrderByRank, cursor.UpTo, cursor.Offset, batchSize);
-        var count = await store.CountAsync(query with { UpTo = max }, cancellationToken);
+        var count = await store.CountAsync(query with { UpTo = cursor.Snapshot }, cancellationToken);
 
         var found = new List<(SearchHit Hit, EventRecord Record)>();
         var versions = new Dictionary<string, RoomVersion?>(StringComparer.Ordinal);
@@ -52,7 +52,7 @@ public sealed class RoomEventSearch(IEventSearchStore store, IRoomEventStore eve
                     more = true;
                     break;
                 }
-                cursor = request.OrderByRank ? cursor with { Offset = cursor.Offset + 1 } : new SearchBatchToken(hit.StreamOrdering - 1, 0);
+                cursor = request.OrderByRank ? cursor with { Offset = cursor.Offset + 1 } : cursor with { UpTo = hit.StreamOrdering - 1 };
                 if (records.TryGetValue(hit.EventId, out var record) && !redacted.Contains(hit.EventId)
                     && request.Filter.Allows(record.Type, record.Sender) && await visibility.CanSeeAsync(user.UserId, record, cancellationToken))
                     found.Add((hit, record));
