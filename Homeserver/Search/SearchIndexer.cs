@@ -12,7 +12,8 @@ namespace Homeserver.Search;
 /// Fills the search index from the room events stream after the stored indexed position, in ranges of
 /// <see cref="BatchSize"/> positions, so persisting an event never waits for indexing. It wakes when the
 /// pipeline commits events here and otherwise every <see cref="PollInterval"/> (events another process
-/// committed). A redaction removes its target's entry once the redaction applies.
+/// committed). A redaction removes its target's entry once the redaction applies. Events of rooms with
+/// encryption enabled are not indexed.
 /// </summary>
 public sealed partial class SearchIndexer : BackgroundService
 {
@@ -86,7 +87,7 @@ public sealed partial class SearchIndexer : BackgroundService
             var rows = await _store.GetEventsToIndexAsync(position, upTo, SearchKeys.EventTypes, cancellationToken);
             var entries = new List<SearchEntry>();
             foreach (var row in rows)
-                if (SearchKeys.Extract(row.Type, row.StateKey, ContentOf(row.Json)) is { } text)
+                if (SearchKeys.Extract(row.Type, row.StateKey, ContentOf(row.Json)) is { } text && !await IsEncryptedRoomAsync(row.EventId, cancellationToken))
                     entries.Add(new SearchEntry(row.EventNid, row.RoomId, row.Sender, text.Key, row.StreamOrdering, text.Value));
             var redacted = await RedactedTargetsAsync(rows, cancellationToken);
             await _store.IndexAsync(entries, redacted, upTo, cancellationToken);
@@ -94,6 +95,13 @@ public sealed partial class SearchIndexer : BackgroundService
             _progress.Reached(position);
         }
     }
+
+    /// <summary>
+    /// Whether the room had encryption enabled before the event: the spec leaves encrypted rooms out of search,
+    /// including what little is sent in them unencrypted.
+    /// </summary>
+    private async Task<bool> IsEncryptedRoomAsync(string eventId, CancellationToken cancellationToken) =>
+        await _events.GetStateBeforeAsync(eventId, cancellationToken) is not { } state || state.ContainsKey(("m.room.encryption", ""));
 
     /// <summary>The targets of the range's redactions that the redactions apply to (sender's server or redact power).</summary>
     private async Task<IReadOnlyCollection<string>> RedactedTargetsAsync(IReadOnlyList<IndexableEvent> rows, CancellationToken cancellationToken)

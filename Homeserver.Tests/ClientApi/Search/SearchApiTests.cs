@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Homeserver.Search;
+using Homeserver.Storage.Search;
 using Homeserver.Tests.ClientApi.Sync;
+using Microsoft.Extensions.DependencyInjection;
 using Homeserver.Tests.Http;
 using static Homeserver.Tests.ClientApi.Sync.SyncTestRooms;
 
@@ -281,6 +284,23 @@ public class SearchApiTests(TestHost host) : IClassFixture<TestHost>
         await _rooms.RedactAsync(roomId, alice, redacted);
         ResultIds(await SearchAsync(token, Term("lychee", "recent"))).Should().Equal(kept);
         ResultIds(await SearchAsync(token, Term("forget"))).Should().BeEmpty();
+        // The indexer removed the redacted text itself, not only the search's check.
+        var store = host.Services.GetRequiredService<IEventSearchStore>();
+        (await store.SearchAsync(new SearchQuery(["forget"], [roomId], SearchKeys.All, true, long.MaxValue, 0, 10), CancellationToken.None))
+            .Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Rooms_with_encryption_enabled_are_not_searched()
+    {
+        var (alice, token) = await _rooms.NewUserAsync();
+        var roomId = await _rooms.CreateRoomAsync(alice);
+        var before = await _rooms.MessageAsync(roomId, alice, "quince in the clear");
+        await _rooms.SendAsync(roomId, alice, "m.room.encryption", new JsonObject { ["algorithm"] = "m.megolm.v1.aes-sha2" }, "");
+        await _rooms.MessageAsync(roomId, alice, "quince sent unencrypted anyway");
+        await _rooms.SendAsync(roomId, alice, "m.room.name", new JsonObject { ["name"] = "Quince room" }, "");
+
+        ResultIds(await SearchAsync(token, Term("quince"))).Should().Equal(before);
     }
 
     [Fact]
