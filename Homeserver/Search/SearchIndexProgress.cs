@@ -13,14 +13,6 @@ public sealed class SearchIndexProgress
     private long _position = -1;
     private TaskCompletionSource _advanced = NewSignal();
 
-    public long Position
-    {
-        get
-        {
-            lock (_lock) return _position;
-        }
-    }
-
     public void Reached(long position)
     {
         TaskCompletionSource signal;

@@ -351,6 +351,9 @@ public class SearchApiTests(TestHost host) : IClassFixture<TestHost>
             json.ToJsonString().Should().Be("""{"search_categories":{}}""");
         }
 
+        var guestToken = await host.AddTokenAsync(NewUserId(), "GUEST", isGuest: true);
+        await (await PostAsync(guestToken, """{"search_categories":{}}""")).ShouldBeMatrixErrorAsync(403, "M_GUEST_ACCESS_FORBIDDEN");
+
         var anonymous = TestHost.Request(HttpMethod.Post, $"{V3}/search");
         anonymous.Content = TestHost.JsonContent("""{"search_categories":{}}""");
         await (await _client.SendAsync(anonymous)).ShouldBeMatrixErrorAsync(401, "M_MISSING_TOKEN");
