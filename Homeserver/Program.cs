@@ -11,6 +11,7 @@ using Homeserver.Media;
 using Homeserver.Notifications;
 using Homeserver.Rooms;
 using Homeserver.Spaces;
+using Homeserver.Search;
 using Homeserver.Storage;
 using Homeserver.Sync;
 using Homeserver.ToDevice;
@@ -50,6 +51,7 @@ builder.Services.AddKeyBackup();
 builder.Services.AddE2eeKeys();
 builder.Services.AddMedia();
 builder.Services.AddNotifications();
+builder.Services.AddSearch();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -92,6 +94,7 @@ app.MapKeysApi();
 app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
+app.MapSearchApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
