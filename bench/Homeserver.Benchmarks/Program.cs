@@ -6,5 +6,5 @@ using Homeserver.Benchmarks.Storage;
 //   dotnet run -c Release --project bench/Homeserver.Benchmarks -- --storage [--events N] [--membership-changes N] [--backends sqlite,postgres]
 if (args.Length > 0 && args[0] == "--storage")
     return await StorageBenchmark.RunAsync(args[1..]);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(StorageBenchmark).Assembly).Run(args);
 return 0;
