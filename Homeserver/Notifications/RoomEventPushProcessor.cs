@@ -87,15 +87,33 @@ public sealed class RoomEventPushProcessor(IRoomEventStore events, PushRuleSets 
 
     private sealed record Member(string Membership, string? DisplayName);
 
+    /// <summary>Member events already read, by event id: events never change, and every event of a room asks for the same ones.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string UserId, Member Member)> _memberEvents = new(StringComparer.Ordinal);
+
+    /// <summary>Member events kept at most; the cache starts over beyond that.</summary>
+    private const int MemberEventCacheSize = 200_000;
+
     /// <summary>Membership and display name of everyone with a member event in the state.</summary>
     private async Task<Dictionary<string, Member>> MembersAsync(StateMap state, CancellationToken cancellationToken)
     {
         var ids = state.Where(e => e.Key.Type == "m.room.member").Select(e => e.Value).ToList();
         var result = new Dictionary<string, Member>(StringComparer.Ordinal);
-        foreach (var member in await events.GetEventsAsync(ids, cancellationToken))
+        var missing = new List<string>();
+        foreach (var id in ids)
+        {
+            if (_memberEvents.TryGetValue(id, out var known)) result[known.UserId] = known.Member;
+            else missing.Add(id);
+        }
+        if (missing.Count == 0)
+            return result;
+        if (_memberEvents.Count + missing.Count > MemberEventCacheSize)
+            _memberEvents.Clear();
+        foreach (var member in await events.GetEventsAsync(missing, cancellationToken))
         {
             if (member.StateKey is null || JsonNode.Parse(member.Json)?["content"] is not JsonObject content) continue;
-            result[member.StateKey] = new Member(Text(content["membership"]) ?? "", Text(content["displayname"]));
+            var parsed = new Member(Text(content["membership"]) ?? "", Text(content["displayname"]));
+            result[member.StateKey] = parsed;
+            _memberEvents[member.EventId] = (member.StateKey, parsed);
         }
         return result;
     }

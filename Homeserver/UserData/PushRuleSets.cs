@@ -12,9 +12,21 @@ namespace Homeserver.UserData;
 /// <c>.m.rule.master</c>, which stays first), with the user's changes to the defaults applied. Changes
 /// go through here so the <c>m.push_rules</c> account data follows them (clients see it in sync).
 /// </summary>
-public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStore userRules, IAccountDataStore accountData)
+public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStore userRules, IAccountDataStore accountData, TimeProvider time)
 {
     private const string MasterRuleId = ".m.rule.master";
+
+    /// <summary>
+    /// How long evaluation reuses a user's rules. Changes made through this node take effect at once; the limit
+    /// bounds how long a change made through another node sharing the database goes unseen.
+    /// </summary>
+    public static readonly TimeSpan EvaluationCacheLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Users whose rules are kept at most; the cache starts over beyond that.</summary>
+    private const int EvaluationCacheUsers = 100_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyList<PushRule> Rules, DateTimeOffset Until)> _evaluationCache =
+        new(StringComparer.Ordinal);
 
     /// <summary>The <c>global</c> ruleset of the user.</summary>
     public async Task<JsonObject> GetGlobalAsync(string userId, CancellationToken cancellationToken)
@@ -32,9 +44,18 @@ public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStor
         return ruleset;
     }
 
-    /// <summary>The user's rules in the order they are tried against an event.</summary>
-    public async Task<IReadOnlyList<PushRule>> GetRulesInOrderAsync(string userId, CancellationToken cancellationToken) =>
-        PushRule.InEvaluationOrder(await GetGlobalAsync(userId, cancellationToken));
+    /// <summary>The user's rules in the order they are tried against an event (cached for evaluation, every event asks).</summary>
+    public async Task<IReadOnlyList<PushRule>> GetRulesInOrderAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_evaluationCache.TryGetValue(userId, out var cached) && cached.Until > now)
+            return cached.Rules;
+        var rules = PushRule.InEvaluationOrder(await GetGlobalAsync(userId, cancellationToken));
+        if (_evaluationCache.Count >= EvaluationCacheUsers)
+            _evaluationCache.Clear();
+        _evaluationCache[userId] = (rules, now + EvaluationCacheLifetime);
+        return rules;
+    }
 
     /// <summary>One rule of the ruleset; 404 <c>M_NOT_FOUND</c> when there is none.</summary>
     public async Task<JsonObject> GetRuleAsync(string userId, string kind, string ruleId, CancellationToken cancellationToken)
@@ -104,6 +125,7 @@ public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStor
     /// <summary>Clients learn of changes from the <c>m.push_rules</c> account data event in sync.</summary>
     private async Task PublishAsync(string userId, CancellationToken cancellationToken)
     {
+        _evaluationCache.TryRemove(userId, out _);
         var content = new JsonObject { ["global"] = await GetGlobalAsync(userId, cancellationToken) };
         await accountData.SetAsync(userId, IAccountDataStore.GlobalRoomId, AccountDataTypes.PushRules, content.ToJsonString(), cancellationToken);
     }
