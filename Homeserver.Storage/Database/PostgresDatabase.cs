@@ -20,7 +20,12 @@ public sealed class PostgresDatabase : IDatabase
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
     {
-        if (!settings.ContainsKey("No Reset On Close"))
+        // NpgsqlConnectionStringBuilder answers ContainsKey for every keyword it knows; what the operator wrote
+        // is read with the plain builder, whose keys are exactly the given ones.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = settings.ConnectionString };
+        var saysReset = given.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("NoResetOnClose", StringComparison.OrdinalIgnoreCase));
+        if (!saysReset)
             settings.NoResetOnClose = true;
     }
 
