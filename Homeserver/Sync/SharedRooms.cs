@@ -3,16 +3,11 @@ using Homeserver.Storage.Events;
 namespace Homeserver.Sync;
 
 /// <summary>Which rooms users are joined to, for presence: it is visible to users who share a room.</summary>
-public sealed class SharedRooms(IRoomEventStore events, IRoomTimelineStore timeline, CurrentStateReader state)
+public sealed class SharedRooms(IRoomEventStore events, CurrentStateReader state)
 {
-    public async Task<List<string>> JoinedRoomsAsync(string userId, CancellationToken cancellationToken)
-    {
-        var max = await events.GetMaxStreamOrderingAsync(cancellationToken);
-        return [.. (await timeline.GetMembershipChangesAsync(userId, 0, max, cancellationToken))
-            .GroupBy(m => m.RoomId, StringComparer.Ordinal)
-            .Where(g => g.Last().Membership == "join")
-            .Select(g => g.Key)];
-    }
+    /// <summary>The rooms the user is joined to now, from the current membership index.</summary>
+    public async Task<List<string>> JoinedRoomsAsync(string userId, CancellationToken cancellationToken) =>
+        [.. await events.GetRoomsForUserAsync(userId, "join", cancellationToken)];
 
     /// <summary>Whether <paramref name="other"/> is joined to one of <paramref name="rooms"/>.</summary>
     public async Task<bool> IsJoinedToAnyAsync(string other, IEnumerable<string> rooms, CancellationToken cancellationToken)
