@@ -41,6 +41,18 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>
+    /// Other servers' keys as the test registers them (and those of hosts on <see cref="Network"/>), used as
+    /// the host's <see cref="Homeserver.Federation.Rooms.IServerKeys"/> unless <see cref="UseTestServerKeys"/> is off.
+    /// </summary>
+    public ServerApi.MutableServerKeys RemoteKeys { get; } = new();
+
+    /// <summary>Off: the host fetches keys the way the product does.</summary>
+    public bool UseTestServerKeys { get; set; } = true;
+
+    /// <summary>Set by <see cref="ServerApi.InMemoryFederationNetwork"/>: the host's federation client talks to the network's hosts.</summary>
+    public ServerApi.InMemoryFederationNetwork? Network { get; set; }
+
     /// <summary>Issues an access token for a user as login would, returning the token.</summary>
     public async Task<string> AddTokenAsync(string userId, string deviceId, long? expiresAtMs = null, bool isGuest = false)
     {
@@ -63,6 +75,14 @@ public sealed class TestHost : WebApplicationFactory<Program>
             services.AddSingleton(HttpOptions);
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IStartupFilter, TestEndpoints>();
+            if (UseTestServerKeys)
+            {
+                RemoteKeys.Network = Network;
+                services.AddSingleton<Homeserver.Federation.Rooms.IServerKeys>(RemoteKeys);
+            }
+            if (Network is { } network)
+                services.AddSingleton<Homeserver.Federation.Transport.IFederationClient>(sp =>
+                    new ServerApi.InMemoryFederationClient(network, sp.GetRequiredService<Homeserver.Federation.Rooms.ServerIdentity>()));
         });
     }
 

@@ -20,6 +20,7 @@ public static class MatrixHttpExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RequestRateLimiter>();
+        services.TryAddSingleton<Federation.Transport.IFederationPolicy, Federation.Transport.AllowAllFederationPolicy>();
         // A factory, so a host without a token store yet still starts; only authenticated endpoints need one.
         services.TryAddScoped(provider => new AccessTokenAuthenticator(
             provider.GetRequiredService<IAccessTokenStore>(),
@@ -37,7 +38,7 @@ public static class MatrixHttpExtensions
 
     /// <summary>
     /// Adds the middleware in order: CORS (outermost, so every answer has its headers), Matrix errors,
-    /// routing, then access-token authentication for endpoints that require it.
+    /// routing, then access-token or X-Matrix authentication for endpoints that require it.
     /// </summary>
     public static WebApplication UseMatrixHttp(this WebApplication app)
     {
@@ -45,6 +46,7 @@ public static class MatrixHttpExtensions
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<MatrixAuthMiddleware>();
+        app.UseMiddleware<FederationApi.FederationAuthMiddleware>();
         return app;
     }
 }
