@@ -14,7 +14,7 @@ namespace Homeserver.Federation.Rooms;
 /// <see cref="IRoomEventNotifier"/>. Calls return after the event's transaction committed (or when
 /// nothing is stored for it).
 /// </summary>
-public sealed class RoomEventPipeline
+public sealed partial class RoomEventPipeline
 {
     private readonly IRoomEventStore _store;
     private readonly IServerKeys _serverKeys;

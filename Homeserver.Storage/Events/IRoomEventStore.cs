@@ -47,6 +47,9 @@ public interface IRoomEventStore
     /// <summary>The user's rooms whose current membership is <paramref name="membership"/> (join, invite, leave, ban, knock).</summary>
     Task<IReadOnlyList<string>> GetRoomsForUserAsync(string userId, string membership, CancellationToken cancellationToken);
 
+    /// <summary>The users whose current membership of the room is <paramref name="membership"/>, from the membership index.</summary>
+    Task<IReadOnlyList<string>> GetUsersInRoomAsync(string roomId, string membership, CancellationToken cancellationToken);
+
     /// <summary>The event a client transaction produced, if any.</summary>
     Task<string?> GetEventIdForTransactionAsync(ClientTransactionKey key, CancellationToken cancellationToken);
 

@@ -77,6 +77,10 @@ public sealed partial class RoomEventStore : IRoomEventStore
         SELECT room_id FROM room_memberships WHERE user_id = @UserId AND membership = @Membership ORDER BY room_id
         """;
 
+    private const string SelectUsersInRoomSql = """
+        SELECT user_id FROM room_memberships WHERE room_id = @RoomId AND membership = @Membership ORDER BY user_id
+        """;
+
     private const string SelectTransactionSql = """
         SELECT n.event_id FROM client_transactions t JOIN event_nids n ON n.event_nid = t.event_nid
         WHERE t.user_id = @UserId AND t.device_id = @DeviceId AND t.txn_id = @TransactionId
@@ -213,6 +217,16 @@ public sealed partial class RoomEventStore : IRoomEventStore
         if (room is not null)
             _roomRecords.Set(roomId, room);
         return room;
+    }
+
+    public async Task<IReadOnlyList<string>> GetUsersInRoomAsync(string roomId, string membership, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        ArgumentException.ThrowIfNullOrEmpty(membership);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var users = await connection.QueryAsync<string>(new CommandDefinition(
+            SelectUsersInRoomSql, new { RoomId = roomId, Membership = membership }, cancellationToken: cancellationToken));
+        return [.. users];
     }
 
     public async Task<IReadOnlyList<string>> GetRoomsForUserAsync(string userId, string membership, CancellationToken cancellationToken)

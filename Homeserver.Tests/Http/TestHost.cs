@@ -50,6 +50,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
     /// <summary>Off: the host fetches keys the way the product does.</summary>
     public bool UseTestServerKeys { get; set; } = true;
 
+    /// <summary>Last word on the host's services (for example a recording fake of a federation service).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
     /// <summary>Set by <see cref="ServerApi.InMemoryFederationNetwork"/>: the host's federation client talks to the network's hosts.</summary>
     public ServerApi.InMemoryFederationNetwork? Network { get; set; }
 
@@ -83,6 +86,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             if (Network is { } network)
                 services.AddSingleton<Homeserver.Federation.Transport.IFederationClient>(sp =>
                     new ServerApi.InMemoryFederationClient(network, sp.GetRequiredService<Homeserver.Federation.Rooms.ServerIdentity>()));
+            ConfigureServices?.Invoke(services);
         });
     }
 

@@ -160,6 +160,18 @@ internal sealed class InMemoryRoomEventStore : IRoomEventStore
         }
     }
 
+    public Task<IReadOnlyList<string>> GetUsersInRoomAsync(string roomId, string membership, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var users = _currentState.TryGetValue(roomId, out var state)
+                ? state.Where(e => e.Key.Type == "m.room.member" && MembershipOf(e.Value) == membership).Select(e => e.Key.StateKey)
+                    .Order(StringComparer.Ordinal).ToList()
+                : [];
+            return Task.FromResult<IReadOnlyList<string>>(users);
+        }
+    }
+
     private string? MembershipOf(string eventId)
     {
         var json = System.Text.Json.Nodes.JsonNode.Parse(_events[eventId].Json)!;
