@@ -78,6 +78,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             services.AddSingleton(HttpOptions);
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IStartupFilter, TestEndpoints>();
+            services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter, RawTargetFromHeader>());
             if (UseTestServerKeys)
             {
                 RemoteKeys.Network = Network;
