@@ -6,11 +6,15 @@ namespace Homeserver.Sync;
 /// <summary>
 /// A place between room events for <c>/messages</c>: <c>t{N}</c> lies after the event at stream
 /// position N and before N+1. A sync token (a timeline's <c>prev_batch</c> or a <c>next_batch</c>)
-/// is accepted too and means its room event position.
+/// is accepted too and means its room event position. Backfilled history lies at negative positions
+/// (<c>t-5</c>), before everything held when it was fetched.
 /// </summary>
 public static class PaginationToken
 {
     private const string Prefix = "t";
+
+    /// <summary>Before every event, backfilled ones included: the lower end of a room's history.</summary>
+    public const long Earliest = -long.MaxValue;
 
     public static string Format(long position) => Prefix + position.ToString(CultureInfo.InvariantCulture);
 
@@ -18,6 +22,9 @@ public static class PaginationToken
     {
         if (text.StartsWith(Prefix, StringComparison.Ordinal) && SyncToken.TryParsePosition(text[Prefix.Length..], out var position))
             return position;
+        if (text.StartsWith(Prefix + "-", StringComparison.Ordinal) && SyncToken.TryParsePosition(text[(Prefix.Length + 1)..], out var before)
+            && before > 0)
+            return -before;
         if (SyncToken.TryParse(text, out var token))
             return token.Room;
         throw MatrixException.InvalidParam($"'{parameter}' is not a valid pagination token.");

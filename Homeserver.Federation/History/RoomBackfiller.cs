@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Homeserver.Federation.Rooms;
+using Homeserver.Federation.RoomVersions;
+using Homeserver.Federation.Transport;
+using Homeserver.Storage.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Homeserver.Federation.History;
+
+/// <summary>
+/// Fetches a room's older history from the other servers in it when a local client pages past the
+/// oldest events held here: asks them in turn for <c>/backfill</c> from the room's backward
+/// extremities and hands the answer to <see cref="RoomEventPipeline.BackfillAsync"/>. Without a
+/// federation client (none configured) there is nothing to ask.
+/// </summary>
+public sealed class RoomBackfiller(IRoomBackfillStore backfillStore, IRoomEventStore store, RoomServers roomServers, RoomEventPipeline pipeline,
+    ILogger<RoomBackfiller> logger, IFederationClient? client = null)
+{
+    /// <summary>Events asked for per backfill request.</summary>
+    public const int EventsPerRequest = 50;
+
+    /// <summary>Backward extremities named per request, and servers tried per backfill.</summary>
+    private const int MaxExtremities = 5, MaxServers = 3;
+
+    /// <summary>Fetches and stores older events of the room; the number of timeline events stored (0 when there is none to get).</summary>
+    public async Task<int> BackfillAsync(string roomId, CancellationToken cancellationToken)
+    {
+        if (client is null)
+            return 0;
+        var extremities = await backfillStore.GetBackwardExtremitiesAsync(roomId, MaxExtremities, cancellationToken).ConfigureAwait(false);
+        if (extremities.Count == 0)
+            return 0;
+        if (await store.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false) is not { } room
+            || RoomVersionRegistry.Find(room.RoomVersion) is not { } version)
+            return 0;
+
+        foreach (var server in (await roomServers.GetRemoteServersAsync(roomId, cancellationToken).ConfigureAwait(false)).Take(MaxServers))
+        {
+            var source = new FederationBackfillSource(client, server);
+            IReadOnlyList<JsonObject> events;
+            try
+            {
+                events = await source.BackfillAsync(roomId, extremities, EventsPerRequest, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FederationRequestException e)
+            {
+                HistoryLog.BackfillFailed(logger, roomId, server, e.Message);
+                continue;
+            }
+            var result = await pipeline.BackfillAsync(roomId, version, events, source, cancellationToken).ConfigureAwait(false);
+            HistoryLog.Backfilled(logger, roomId, server, result.Stored, result.Dropped.Count);
+            foreach (var (eventId, reason) in result.Dropped)
+                HistoryLog.BackfilledEventDropped(logger, eventId, roomId, reason);
+            if (result.Stored > 0)
+                return result.Stored;
+        }
+        return 0;
+    }
+}
