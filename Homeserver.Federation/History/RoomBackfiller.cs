@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
@@ -22,11 +23,42 @@ public sealed class RoomBackfiller(IRoomBackfillStore backfillStore, IRoomEventS
     /// <summary>Backward extremities named per request, and servers tried per backfill.</summary>
     private const int MaxExtremities = 5, MaxServers = 3;
 
-    /// <summary>Fetches and stores older events of the room; the number of timeline events stored (0 when there is none to get).</summary>
+    /// <summary>Backfills in progress by room: concurrent pagers of one room share one backfill.</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task<int>>> _running = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Fetches and stores older events of the room; the number of timeline events stored (0 when there
+    /// is none to get). Cancelling stops the wait, not a backfill other callers may share.
+    /// </summary>
     public async Task<int> BackfillAsync(string roomId, CancellationToken cancellationToken)
     {
         if (client is null)
             return 0;
+        var running = _running.GetOrAdd(roomId, id => new Lazy<Task<int>>(() => RunOnceAsync(id, client)));
+        return await running.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One backfill of the room; a failure is logged, not passed on: the client still gets the history held here.</summary>
+    private async Task<int> RunOnceAsync(string roomId, IFederationClient client)
+    {
+        try
+        {
+            return await RunAsync(roomId, client).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            HistoryLog.BackfillCrashed(logger, e, roomId);
+            return 0;
+        }
+        finally
+        {
+            _running.TryRemove(roomId, out _);
+        }
+    }
+
+    private async Task<int> RunAsync(string roomId, IFederationClient client)
+    {
+        var cancellationToken = CancellationToken.None;
         var extremities = await backfillStore.GetBackwardExtremitiesAsync(roomId, MaxExtremities, cancellationToken).ConfigureAwait(false);
         if (extremities.Count == 0)
             return 0;

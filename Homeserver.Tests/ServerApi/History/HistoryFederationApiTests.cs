@@ -74,6 +74,33 @@ public sealed class HistoryFederationApiTests(TestHost host) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Shared_history_is_visible_to_a_server_that_joined_later_and_invited_history_to_one_invited_at_the_event()
+    {
+        var (creator, shared) = await _h.RoomAsync("shared");
+        var early = await _h.Rooms.MessageAsync(shared, creator, "early");
+        var late = _h.NewRemote();
+        await _h.JoinRemoteAsync(late, shared);
+        var served = await _h.OkAsync(late, $"{V1}/event/{P(early)}");
+        ((string)served["pdus"]![0]!["content"]!["body"]!).Should().Be("early");
+
+        var (host2, invitedRoom) = await _h.RoomAsync("invited");
+        var guest = _h.NewRemote();
+        var beforeInvite = await _h.Rooms.MessageAsync(invitedRoom, host2, "before the invite");
+        var invitee = $"@u:{guest.Name}";
+        await _h.Rooms.MembershipAsync(invitedRoom, host2, invitee, "invite");
+        var afterInvite = await _h.Rooms.MessageAsync(invitedRoom, host2, "after the invite");
+        await _h.JoinRemoteAsync(guest, invitedRoom);
+
+        var backfill = await _h.OkAsync(guest, $"{V1}/backfill/{P(invitedRoom)}?v={Q(afterInvite)}&limit=3");
+        var pdus = backfill["pdus"]!.AsArray();
+        IdsOf(pdus, Version).Should().Equal(afterInvite, IdOf(pdus, 1), beforeInvite);
+        ((string)pdus[0]!["content"]!["body"]!).Should().Be("after the invite");
+        pdus[2]!["content"]!.AsObject().Should().BeEmpty();
+        await (await _h.GetAsync(guest, $"{V1}/backfill/{P("!unknown:test.example")}?v={Q(afterInvite)}&limit=3"))
+            .ShouldBeMatrixErrorAsync(404, "M_NOT_FOUND");
+    }
+
+    [Fact]
     public async Task State_and_state_ids_give_the_state_before_the_event_with_its_auth_chain()
     {
         var (creator, roomId) = await _h.RoomAsync();
