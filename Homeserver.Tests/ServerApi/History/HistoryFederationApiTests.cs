@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Homeserver.Federation.History;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Tests.Http;
 using static Homeserver.Tests.ServerApi.History.HistoryHarness;
@@ -166,6 +167,29 @@ public sealed class HistoryFederationApiTests(TestHost host) : IClassFixture<Tes
         await (await _h.GetAsync(remote, $"{V1}/backfill/{P(roomId)}?v={Q(messages[0])}&limit=-1")).ShouldBeMatrixErrorAsync(400, "M_INVALID_PARAM");
         await (await _h.GetAsync(remote, $"{V1}/backfill/{P(roomId)}?v=bad&limit=1")).ShouldBeMatrixErrorAsync(400, "M_INVALID_PARAM");
         await (await _h.GetAsync(_h.NewRemote(), $"{V1}/backfill/{P(roomId)}?v={Q(messages[0])}&limit=1")).ShouldBeMatrixErrorAsync(403, "M_FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task Backfill_and_get_missing_events_are_capped()
+    {
+        var (creator, roomId) = await _h.RoomAsync();
+        var remote = _h.NewRemote();
+        await _h.JoinRemoteAsync(remote, roomId);
+        var first = await _h.Rooms.MessageAsync(roomId, creator, "first");
+        var last = first;
+        for (var i = 0; i < 105; i++) last = await _h.Rooms.MessageAsync(roomId, creator, $"m{i}");
+
+        var backfill = await _h.OkAsync(remote, $"{V1}/backfill/{P(roomId)}?v={Q(last)}&limit=1000");
+        backfill["pdus"]!.AsArray().Should().HaveCount(HistoryService.MaxBackfillLimit);
+
+        var body = new JsonObject { ["earliest_events"] = new JsonArray(first), ["latest_events"] = new JsonArray(last), ["limit"] = 500 };
+        var missing = await (await _h.PostAsync(remote, $"{V1}/get_missing_events/{P(roomId)}", body)).ReadJsonObjectAsync();
+        missing["events"]!.AsArray().Should().HaveCount(HistoryService.MaxMissingEventsLimit);
+
+        body["limit"] = "many";
+        await (await _h.PostAsync(remote, $"{V1}/get_missing_events/{P(roomId)}", body)).ShouldBeMatrixErrorAsync(400, "M_BAD_JSON");
+        body["limit"] = 0;
+        await (await _h.PostAsync(remote, $"{V1}/get_missing_events/{P(roomId)}", body)).ShouldBeMatrixErrorAsync(400, "M_INVALID_PARAM");
     }
 
     [Fact]
