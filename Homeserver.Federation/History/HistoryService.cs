@@ -29,7 +29,7 @@ public sealed class HistoryService(IRoomEventStore store, IRoomTimelineStore tim
         if (record is null || record.IsRejected)
             throw MatrixException.NotFound("Unknown event.");
         var version = await visibility.RoomVersionAsync(record.RoomId, cancellationToken).ConfigureAwait(false);
-        await visibility.EnsureEventAccessAsync(origin, record.RoomId, eventId, cancellationToken).ConfigureAwait(false);
+        await visibility.EnsureEventAccessAsync(origin, version, record.RoomId, eventId, cancellationToken).ConfigureAwait(false);
         var pdu = StoredPduLoader.FromRecord(record, version).Pdu;
         return Transaction(new JsonArray(await ForServerAsync(origin, pdu, cancellationToken).ConfigureAwait(false)));
     }
@@ -38,7 +38,7 @@ public sealed class HistoryService(IRoomEventStore store, IRoomTimelineStore tim
     public async Task<JsonObject> GetStateAsync(string origin, string roomId, string eventId, bool idsOnly, CancellationToken cancellationToken)
     {
         var version = await visibility.RoomVersionAsync(roomId, cancellationToken).ConfigureAwait(false);
-        await visibility.EnsureEventAccessAsync(origin, roomId, eventId, cancellationToken).ConfigureAwait(false);
+        await visibility.EnsureEventAccessAsync(origin, version, roomId, eventId, cancellationToken).ConfigureAwait(false);
         var state = await store.GetStateBeforeAsync(eventId, cancellationToken).ConfigureAwait(false)
             ?? throw MatrixException.NotFound("No state is known here at that event.");
         var stateIds = state.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -60,7 +60,7 @@ public sealed class HistoryService(IRoomEventStore store, IRoomTimelineStore tim
     public async Task<JsonObject> GetEventAuthAsync(string origin, string roomId, string eventId, CancellationToken cancellationToken)
     {
         var version = await visibility.RoomVersionAsync(roomId, cancellationToken).ConfigureAwait(false);
-        await visibility.EnsureEventAccessAsync(origin, roomId, eventId, cancellationToken).ConfigureAwait(false);
+        await visibility.EnsureEventAccessAsync(origin, version, roomId, eventId, cancellationToken).ConfigureAwait(false);
         var chain = (await store.GetAuthChainAsync([eventId], cancellationToken).ConfigureAwait(false)).Order(StringComparer.Ordinal).ToList();
         return new JsonObject { ["auth_chain"] = await PdusAsync(chain, version, cancellationToken).ConfigureAwait(false) };
     }
@@ -100,14 +100,14 @@ public sealed class HistoryService(IRoomEventStore store, IRoomTimelineStore tim
     /// <summary><c>GET /timestamp_to_event</c>: the event nearest to the time in the direction, that the server may see.</summary>
     public async Task<JsonObject> TimestampToEventAsync(string origin, string roomId, long ts, bool backwards, CancellationToken cancellationToken)
     {
-        await visibility.EnsureRoomAccessAsync(origin, roomId, cancellationToken).ConfigureAwait(false);
+        var version = await visibility.EnsureRoomAccessAsync(origin, roomId, cancellationToken).ConfigureAwait(false);
         const int pageSize = 20, maxPages = 5;
         var cursor = new TimestampCursor(ts);
         for (var page = 0; page < maxPages; page++)
         {
             var candidates = await timeline.GetRoomEventsByTimestampAsync(roomId, cursor, backwards, pageSize, cancellationToken).ConfigureAwait(false);
             foreach (var record in candidates)
-                if (await visibility.CanSeeAsync(origin, roomId, record.EventId, record.Type, record.StateKey, cancellationToken).ConfigureAwait(false))
+                if (await visibility.CanSeeAsync(origin, version, roomId, record.EventId, record.Type, record.StateKey, cancellationToken).ConfigureAwait(false))
                     return new JsonObject { ["event_id"] = record.EventId, ["origin_server_ts"] = record.OriginServerTs };
             if (candidates.Count < pageSize) break;
             cursor = TimestampCursor.After(candidates[^1]);
@@ -119,7 +119,7 @@ public sealed class HistoryService(IRoomEventStore store, IRoomTimelineStore tim
     private async Task<JsonObject> ForServerAsync(string origin, Pdu pdu, CancellationToken cancellationToken)
     {
         var json = pdu.Json.DeepClone().AsObject();
-        return await visibility.CanSeeAsync(origin, pdu.RoomId, pdu.EventId, pdu.Type, pdu.StateKey, cancellationToken).ConfigureAwait(false)
+        return await visibility.CanSeeAsync(origin, pdu.RoomVersion, pdu.RoomId, pdu.EventId, pdu.Type, pdu.StateKey, cancellationToken).ConfigureAwait(false)
             ? json
             : Redaction.Redact(json, pdu.RoomVersion);
     }

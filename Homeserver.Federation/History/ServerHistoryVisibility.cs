@@ -12,7 +12,7 @@ namespace Homeserver.Federation.History;
 /// joined or invited at the event or now; <c>invited</c> when one is invited or joined at the event;
 /// <c>joined</c> when one is joined at the event. A server always sees its own users' membership events.
 /// </summary>
-public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers roomServers)
+public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers roomServers, StoredPduLoader loader)
 {
     private const string HistoryVisibilityType = "m.room.history_visibility";
     private const string MemberType = "m.room.member";
@@ -34,7 +34,7 @@ public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers r
         if (await roomServers.IsInRoomAsync(roomId, server, cancellationToken).ConfigureAwait(false))
             return version;
         var current = await store.GetCurrentStateAsync(roomId, cancellationToken).ConfigureAwait(false);
-        if (await VisibilityAsync(current, cancellationToken).ConfigureAwait(false) == "world_readable")
+        if (await VisibilityAsync(current, version, cancellationToken).ConfigureAwait(false) == "world_readable")
             return version;
         throw MatrixException.Forbidden($"{server} is not in room {roomId}.");
     }
@@ -43,30 +43,31 @@ public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers r
     /// A request about one event: the event must be a stored, not rejected event of the room (else
     /// 404), and the server in the room now or allowed to see the event (else 403).
     /// </summary>
-    public async Task<EventRecord> EnsureEventAccessAsync(string server, string roomId, string eventId, CancellationToken cancellationToken)
+    public async Task<EventRecord> EnsureEventAccessAsync(string server, RoomVersion version, string roomId, string eventId,
+        CancellationToken cancellationToken)
     {
         var record = await store.GetEventAsync(eventId, cancellationToken).ConfigureAwait(false);
         if (record is null || record.RoomId != roomId || record.IsRejected)
             throw MatrixException.NotFound("Unknown event.");
         if (!await roomServers.IsInRoomAsync(roomId, server, cancellationToken).ConfigureAwait(false)
-            && !await CanSeeAsync(server, record.RoomId, record.EventId, record.Type, record.StateKey, cancellationToken).ConfigureAwait(false))
+            && !await CanSeeAsync(server, version, record.RoomId, record.EventId, record.Type, record.StateKey, cancellationToken).ConfigureAwait(false))
             throw MatrixException.Forbidden($"{server} may not see event {eventId}.");
         return record;
     }
 
     /// <summary>Whether the server may see the event by the history visibility at it.</summary>
-    public async Task<bool> CanSeeAsync(string server, string roomId, string eventId, string type, string? stateKey,
+    public async Task<bool> CanSeeAsync(string server, RoomVersion version, string roomId, string eventId, string type, string? stateKey,
         CancellationToken cancellationToken)
     {
         if (type == MemberType && stateKey is { } member && RoomServers.ServerOf(member) == server)
             return true;
-        var current = await store.GetCurrentStateAsync(roomId, cancellationToken).ConfigureAwait(false);
         // Outliers have no state of their own here: the current state stands in.
-        var atEvent = await store.GetStateBeforeAsync(eventId, cancellationToken).ConfigureAwait(false) ?? current;
-        var visibility = await VisibilityAsync(atEvent, cancellationToken).ConfigureAwait(false);
+        var atEvent = await store.GetStateBeforeAsync(eventId, cancellationToken).ConfigureAwait(false)
+            ?? await store.GetCurrentStateAsync(roomId, cancellationToken).ConfigureAwait(false);
+        var visibility = await VisibilityAsync(atEvent, version, cancellationToken).ConfigureAwait(false);
         if (visibility == "world_readable")
             return true;
-        var memberships = await MembershipsOfServerAsync(atEvent, server, cancellationToken).ConfigureAwait(false);
+        var memberships = await MembershipsOfServerAsync(atEvent, server, version, cancellationToken).ConfigureAwait(false);
         if (visibility == "joined")
             return memberships.Contains("join");
         if (memberships.Contains("join") || memberships.Contains("invite"))
@@ -74,37 +75,31 @@ public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers r
         if (visibility == "invited")
             return false;
         // shared, and values this server does not know (treated as shared): a member now sees the past too.
-        var now = await MembershipsOfServerAsync(current, server, cancellationToken).ConfigureAwait(false);
+        var current = await store.GetCurrentStateAsync(roomId, cancellationToken).ConfigureAwait(false);
+        var now = await MembershipsOfServerAsync(current, server, version, cancellationToken).ConfigureAwait(false);
         return now.Contains("join") || now.Contains("invite");
     }
 
-    private async Task<string> VisibilityAsync(StateMap state, CancellationToken cancellationToken)
+    private async Task<string> VisibilityAsync(StateMap state, RoomVersion version, CancellationToken cancellationToken)
     {
         if (!state.TryGetValue((HistoryVisibilityType, ""), out var id)
-            || await ContentOfAsync(id, cancellationToken).ConfigureAwait(false) is not { } content
-            || content["history_visibility"] is not JsonValue value || !value.TryGetValue(out string? visibility))
+            || (await loader.LoadAsync([id], version, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(id) is not { } stored
+            || stored.Pdu.Content["history_visibility"] is not JsonValue value || !value.TryGetValue(out string? visibility))
             return "shared";
         return visibility;
     }
 
-    /// <summary>The memberships (join, invite, leave ...) the server's users have in the state.</summary>
-    private async Task<HashSet<string>> MembershipsOfServerAsync(StateMap state, string server, CancellationToken cancellationToken)
+    /// <summary>The memberships (join, invite, leave ...) the server's users have in the state (read through the event cache).</summary>
+    private async Task<HashSet<string>> MembershipsOfServerAsync(StateMap state, string server, RoomVersion version, CancellationToken cancellationToken)
     {
         var ids = state.Where(entry => entry.Key.Type == MemberType && RoomServers.ServerOf(entry.Key.StateKey) == server)
             .Select(entry => entry.Value).ToList();
         var memberships = new HashSet<string>(StringComparer.Ordinal);
         if (ids.Count == 0)
             return memberships;
-        foreach (var record in await store.GetEventsAsync(ids, cancellationToken).ConfigureAwait(false))
-            if (JsonNode.Parse(record.Json) is JsonObject json && json["content"] is JsonObject content
-                && content["membership"] is JsonValue value && value.TryGetValue(out string? membership))
+        foreach (var stored in (await loader.LoadAsync(ids, version, cancellationToken).ConfigureAwait(false)).Values)
+            if (stored.Pdu.Content["membership"] is JsonValue value && value.TryGetValue(out string? membership))
                 memberships.Add(membership);
         return memberships;
     }
-
-    private async Task<JsonObject?> ContentOfAsync(string eventId, CancellationToken cancellationToken) =>
-        await store.GetEventAsync(eventId, cancellationToken).ConfigureAwait(false) is { } record
-        && JsonNode.Parse(record.Json) is JsonObject json
-            ? json["content"] as JsonObject
-            : null;
 }
