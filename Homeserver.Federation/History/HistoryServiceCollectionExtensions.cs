@@ -18,7 +18,8 @@ public static class HistoryServiceCollectionExtensions
         services.TryAddSingleton<HistoryService>();
         // The federation client is optional: without one there is no server to backfill from.
         services.TryAddSingleton(sp => new RoomBackfiller(sp.GetRequiredService<IRoomBackfillStore>(), sp.GetRequiredService<IRoomEventStore>(),
-            sp.GetRequiredService<RoomServers>(), sp.GetRequiredService<RoomEventPipeline>(), sp.GetRequiredService<ILogger<RoomBackfiller>>(),
+            sp.GetRequiredService<RoomServers>(), sp.GetRequiredService<RoomEventPipeline>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RoomBackfiller>>(),
             sp.GetService<IFederationClient>()));
         return services;
     }

@@ -15,8 +15,14 @@ namespace Homeserver.Federation.History;
 /// federation client (none configured) there is nothing to ask.
 /// </summary>
 public sealed class RoomBackfiller(IRoomBackfillStore backfillStore, IRoomEventStore store, RoomServers roomServers, RoomEventPipeline pipeline,
-    ILogger<RoomBackfiller> logger, IFederationClient? client = null)
+    TimeProvider time, ILogger<RoomBackfiller> logger, IFederationClient? client = null)
 {
+    /// <summary>After a backfill that got nothing, the room's servers are not asked again for this long.</summary>
+    public static readonly TimeSpan RetryAfterNothing = TimeSpan.FromSeconds(30);
+
+    /// <summary>Rooms whose last backfill got nothing, with when they may be tried again.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _quietUntil = new(StringComparer.Ordinal);
+
     /// <summary>Events asked for per backfill request.</summary>
     public const int EventsPerRequest = 50;
 
@@ -34,6 +40,12 @@ public sealed class RoomBackfiller(IRoomBackfillStore backfillStore, IRoomEventS
     {
         if (client is null)
             return 0;
+        if (_quietUntil.TryGetValue(roomId, out var until))
+        {
+            if (time.GetUtcNow() < until)
+                return 0;
+            _quietUntil.TryRemove(roomId, out _);
+        }
         var running = _running.GetOrAdd(roomId, id => new Lazy<Task<int>>(() => RunOnceAsync(id, client)));
         return await running.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -86,6 +98,7 @@ public sealed class RoomBackfiller(IRoomBackfillStore backfillStore, IRoomEventS
             if (result.Stored > 0)
                 return result.Stored;
         }
+        _quietUntil[roomId] = time.GetUtcNow() + RetryAfterNothing;
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Events;
+using Homeserver.Federation.History;
 using Homeserver.Federation.Json;
 using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
@@ -123,9 +124,9 @@ public sealed class BackfillTests : IDisposable
     [Fact]
     public async Task Backfilled_events_with_bad_signatures_are_dropped_and_nothing_is_asked_when_history_is_complete()
     {
-        var (aliceJoin, _) = await RemoteRoomJoinedHereAsync();
+        await RemoteRoomJoinedHereAsync();
         var pipeline = _host.Services.GetRequiredService<RoomEventPipeline>();
-        var source = new Homeserver.Federation.History.FederationBackfillSource(_history, _remote.Name);
+        var source = new FederationBackfillSource(_history, _remote.Name);
         var forged = _history.Chain[^3].Json.DeepClone().AsObject();
         forged["signatures"]![_remote.Name]!.AsObject().Clear();
         forged["signatures"]![_remote.Name]!["ed25519:x"] = "AAAA";
@@ -140,7 +141,28 @@ public sealed class BackfillTests : IDisposable
         var before = _history.Requests.Count;
         (await rooms.MessagesAsync(token, local, "dir=b&limit=50"))["chunk"]!.AsArray().Should().HaveCount(4);
         _history.Requests.Count.Should().Be(before);
-        aliceJoin.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_leaves_the_held_history_and_is_not_asked_again_at_once()
+    {
+        var (aliceJoin, last) = await RemoteRoomJoinedHereAsync();
+        var token = await _host.AddTokenAsync(_alice, "DEVICE");
+        var rooms = new SyncTestRooms(_host);
+        _history.Unreachable = true;
+
+        var page = await rooms.MessagesAsync(token, _history.RoomId, "dir=b&limit=20");
+        SyncTestRooms.Ids(page["chunk"]!.AsArray()).Should().Equal(last.EventId, aliceJoin.EventId);
+        page["end"].Should().BeNull();
+        _history.Requests.Should().ContainSingle();
+
+        _history.Unreachable = false;
+        await rooms.MessagesAsync(token, _history.RoomId, "dir=b&limit=20");
+        _history.Requests.Should().ContainSingle("a fruitless backfill is not retried at once");
+
+        _host.Time.Advance(RoomBackfiller.RetryAfterNothing + TimeSpan.FromSeconds(1));
+        var later = await rooms.MessagesAsync(token, _history.RoomId, "dir=b&limit=20");
+        later["chunk"]!.AsArray().Should().HaveCount(20);
     }
 
     private static StateMap StateIds(IReadOnlyDictionary<TypeStateKey, Pdu> state)

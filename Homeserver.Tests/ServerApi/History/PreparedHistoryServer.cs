@@ -25,6 +25,9 @@ internal sealed class PreparedHistoryServer(RoomVersion version) : IFederationCl
 
     public IReadOnlyDictionary<TypeStateKey, Pdu> State => _state;
 
+    /// <summary>When set, every request fails as if the server were down.</summary>
+    public bool Unreachable { get; set; }
+
     public IReadOnlyDictionary<TypeStateKey, Pdu> StateBefore(string eventId) => _stateBefore[eventId];
 
     /// <summary>Builds the next event on top of the last one, with auth events from the state so far.</summary>
@@ -44,6 +47,8 @@ internal sealed class PreparedHistoryServer(RoomVersion version) : IFederationCl
     public Task<JsonNode?> SendJsonAsync(string destination, HttpMethod method, string pathAndQuery, JsonNode? body, CancellationToken cancellationToken)
     {
         Requests.Enqueue(pathAndQuery);
+        if (Unreachable)
+            throw new FederationRequestException(destination, "unreachable");
         var uri = new Uri("https://remote" + pathAndQuery);
         var segments = uri.AbsolutePath.Split('/').Select(Uri.UnescapeDataString).ToArray(); // "", _matrix, federation, v1, name, ...
         var query = HttpUtility.ParseQueryString(uri.Query);
