@@ -52,6 +52,7 @@ builder.Services.AddE2eeKeys();
 builder.Services.AddMedia();
 builder.Services.AddNotifications();
 builder.Services.AddSearch();
+Homeserver.Federation.History.HistoryServiceCollectionExtensions.AddFederationHistory(builder.Services);
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -95,6 +96,7 @@ app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
+Homeserver.FederationApi.HistoryFederationApi.MapHistoryFederationApi(app);
 
 if (command.Kind == CommandKind.Routes)
     return await RouteTable.WriteAsync(app, command.Output, Console.Out);
