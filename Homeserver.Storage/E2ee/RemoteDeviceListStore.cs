@@ -55,15 +55,24 @@ public sealed class RemoteDeviceListStore(IDatabase database) : IRemoteDeviceLis
         FROM remote_devices WHERE {JsonRows.For(database.Dialect).In("user_id", "UserIds")} ORDER BY user_id, device_id
         """;
 
-    private sealed record ListRow(string UserId, long StreamId, bool Stale, string? MasterKeyJson, string? SelfSigningKeyJson);
+    // Classes with setters, not records: Dapper then converts SQLite's integer 0/1 to bool.
+    private sealed class ListRow
+    {
+        public string UserId { get; init; } = "";
+        public long StreamId { get; init; }
+        public bool Stale { get; init; }
+        public string? MasterKeyJson { get; init; }
+        public string? SelfSigningKeyJson { get; init; }
+    }
 
     private sealed record DeviceRow(string UserId, string DeviceId, string? KeysJson, string? DisplayName);
 
     public async Task<RemoteDeviceListState?> GetStateAsync(string userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<RemoteDeviceListState>(new CommandDefinition(SelectStateSql,
+        var row = await connection.QuerySingleOrDefaultAsync<ListRow>(new CommandDefinition(SelectStateSql,
             new { UserId = userId }, cancellationToken: cancellationToken));
+        return row is null ? null : new RemoteDeviceListState(row.UserId, row.StreamId, row.Stale);
     }
 
     public async Task<IReadOnlyList<RemoteDeviceList>> GetAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
@@ -87,7 +96,10 @@ public sealed class RemoteDeviceListStore(IDatabase database) : IRemoteDeviceLis
         ArgumentNullException.ThrowIfNull(devices);
         return database.InTransactionAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(UpsertListSql, new ListRow(userId, streamId, false, masterKeyJson, selfSigningKeyJson),
+            await connection.ExecuteAsync(new CommandDefinition(UpsertListSql, new
+                {
+                    UserId = userId, StreamId = streamId, Stale = false, MasterKeyJson = masterKeyJson, SelfSigningKeyJson = selfSigningKeyJson,
+                },
                 transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(DeleteDevicesSql, new { UserId = userId }, transaction,
                 cancellationToken: cancellationToken));
