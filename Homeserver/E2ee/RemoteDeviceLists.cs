@@ -32,7 +32,7 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
                 return;
             if (update.PrevIds.All(p => p <= state.StreamId))
             {
-                var device = new RemoteDeviceRecord(update.DeviceId, update.Keys?.ToJsonString(), update.DisplayName);
+                var device = new RemoteDeviceRecord(update.DeviceId, Stored(update.Keys), update.DisplayName);
                 if (await store.ApplyDeviceUpdateAsync(update.UserId, update.StreamId, device, update.Deleted, cancellationToken))
                 {
                     await notifier.NotifyAsync(update.UserId, cancellationToken);
@@ -46,7 +46,7 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
     /// <summary>Stores the cross-signing keys of an <c>m.signing_key_update</c> (a null key stays as it is).</summary>
     public async Task SetCrossSigningKeysAsync(string userId, JsonObject? master, JsonObject? selfSigning, CancellationToken cancellationToken)
     {
-        await store.SetCrossSigningKeysAsync(userId, master?.ToJsonString(), selfSigning?.ToJsonString(), cancellationToken);
+        await store.SetCrossSigningKeysAsync(userId, Stored(master), Stored(selfSigning), cancellationToken);
         await notifier.NotifyAsync(userId, cancellationToken);
     }
 
@@ -61,7 +61,7 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
             var response = await client.GetJsonAsync(server, "/_matrix/federation/v1/user/devices/" + Uri.EscapeDataString(userId),
                 cancellationToken) as JsonObject ?? throw new FederationRequestException(server, "the answer is not a JSON object");
             var (streamId, devices, master, selfSigning) = ParseDevices(server, userId, response);
-            await store.ReplaceAsync(userId, streamId, devices, master?.ToJsonString(), selfSigning?.ToJsonString(), cancellationToken);
+            await store.ReplaceAsync(userId, streamId, devices, Stored(master), Stored(selfSigning), cancellationToken);
             EduLog.Resynced(logger, userId, server, streamId);
         }
         catch (FederationRequestException e)
@@ -85,6 +85,9 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
         return current;
     }
 
+    /// <summary>Keys are stored as canonical JSON, as local keys are.</summary>
+    private static string? Stored(JsonObject? key) => key is null ? null : KeyJson.Canonical(key, "key");
+
     /// <summary>Reads a <c>/user/devices</c> answer: devices and keys of another user or of the wrong shape are left out.</summary>
     private static (long StreamId, List<RemoteDeviceRecord> Devices, JsonObject? Master, JsonObject? SelfSigning) ParseDevices(string server,
         string userId, JsonObject response)
@@ -99,7 +102,7 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
                 continue;
             var keys = RemoteKeyJson.DeviceKeys(EduJson.Member(device, "keys"), userId, deviceId);
             keys?.Remove("unsigned");
-            records[deviceId] = new RemoteDeviceRecord(deviceId, keys?.ToJsonString(),
+            records[deviceId] = new RemoteDeviceRecord(deviceId, Stored(keys),
                 EduJson.String(EduJson.Member(device, "device_display_name"), KeyLimits.MaxValueLength, allowEmpty: true));
         }
         return (streamId, [.. records.Values], RemoteKeyJson.CrossSigning(response["master_key"], userId, CrossSigningKeyTypes.Master),
