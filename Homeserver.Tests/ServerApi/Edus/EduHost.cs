@@ -28,15 +28,24 @@ public sealed class EduHost : IDisposable
                 services.AddSingleton<IFederationClient>(Client);
             },
         };
+        Host.Config.EnableRegistration = true;
         Host.RemoteKeys.Add(Remote.Name, Remote.VerifyKey);
+        Host.RemoteKeys.Add(Third.Name, Third.VerifyKey);
         Rooms = new SyncTestRooms(Host);
+        Http = Host.CreateClient();
     }
 
     public TestHost Host { get; }
+    public const string ThirdName = "third.test";
+
     public TestRemoteServer Remote { get; } = new(RemoteName);
+
+    /// <summary>A second remote server, for EDUs that go to several servers.</summary>
+    public TestRemoteServer Third { get; } = new(ThirdName);
     public RecordingFederationSender Sender { get; } = new();
     public ScriptedFederationClient Client { get; } = new();
     internal SyncTestRooms Rooms { get; }
+    public HttpClient Http { get; }
 
     public static string NewRemoteUser(string server = RemoteName) => $"@r{Guid.NewGuid():N}:{server}";
 
@@ -66,6 +75,7 @@ public sealed class EduHost : IDisposable
     /// <summary>A join of a remote user, built and signed as the remote server would and received through the pipeline.</summary>
     public async Task JoinRemoteAsync(string roomId, string userId)
     {
+        var server = userId.EndsWith(":" + ThirdName, StringComparison.Ordinal) ? Third : Remote;
         var store = Get<IRoomEventStore>();
         var version = RoomVersionRegistry.Find((await store.GetRoomAsync(roomId, CancellationToken.None))!.RoomVersion)!;
         var prevIds = await store.GetForwardExtremitiesAsync(roomId, CancellationToken.None);
@@ -76,7 +86,7 @@ public sealed class EduHost : IDisposable
         foreach (var ((type, stateKey), id) in (await store.GetStateAfterAsync(prevIds[0], CancellationToken.None))!)
             state[new Federation.Events.TypeStateKey(type, stateKey)] =
                 StoredPduLoader.FromRecord((await store.GetEventAsync(id, CancellationToken.None))!, version).Pdu;
-        var builder = new LocalEventBuilder(new ServerIdentity(Remote.Name, Remote.Key), TimeProvider.System);
+        var builder = new LocalEventBuilder(new ServerIdentity(server.Name, server.Key), TimeProvider.System);
         var join = builder.Build(version, new LocalEventDraft(roomId, "m.room.member", userId, userId, new JsonObject { ["membership"] = "join" }),
             prevs, state);
         var result = await Get<RoomEventPipeline>().ReceiveAsync(CanonicalJson.Encode(join.Json), version, CancellationToken.None);
@@ -87,5 +97,6 @@ public sealed class EduHost : IDisposable
     {
         Host.Dispose();
         Remote.Dispose();
+        Third.Dispose();
     }
 }
