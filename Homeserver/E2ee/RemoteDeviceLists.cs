@@ -58,7 +58,7 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
         {
             var client = services.GetService<IFederationClient>()
                 ?? throw new FederationRequestException(server, "this server has no federation client");
-            var response = await client.GetJsonAsync(server, "/_matrix/federation/v1/user/devices/" + Uri.EscapeDataString(userId),
+            var response = await client.GetJsonAsync(server, "/_matrix/federation/v1/user/devices/" + PathSegment(userId),
                 cancellationToken) as JsonObject ?? throw new FederationRequestException(server, "the answer is not a JSON object");
             var (streamId, devices, master, selfSigning) = ParseDevices(server, userId, response);
             await store.ReplaceAsync(userId, streamId, devices, Stored(master), Stored(selfSigning), cancellationToken);
@@ -83,6 +83,25 @@ public sealed class RemoteDeviceLists(IRemoteDeviceListStore store, IServiceProv
             if (!list.Stale && (await sharedRooms.JoinedRoomsAsync(list.UserId, cancellationToken)).Count > 0)
                 current.Add(list);
         return current;
+    }
+
+    /// <summary>
+    /// Escapes a user id for a path segment, percent-encoding only what a segment cannot hold as is (RFC 3986 pchar
+    /// keeps <c>:</c> and <c>@</c>): the target then reads the same after ASP.NET Core decodes and re-encodes it, which
+    /// keeps the X-Matrix signature valid on servers that verify it against the re-encoded path.
+    /// </summary>
+    internal static string PathSegment(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(value))
+        {
+            var c = (char)b;
+            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || "-._~!$&'()*+,;=:@".Contains(c)))
+                builder.Append(c);
+            else
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return builder.ToString();
     }
 
     /// <summary>Keys are stored as canonical JSON, as local keys are.</summary>

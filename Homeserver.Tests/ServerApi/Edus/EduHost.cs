@@ -29,6 +29,7 @@ public sealed class EduHost : IDisposable
             },
         };
         Host.Config.EnableRegistration = true;
+        Host.Config.RcRegistration = new Homeserver.Configuration.RateLimitConfig { PerSecond = 0, BurstCount = 0 };
         Host.RemoteKeys.Add(Remote.Name, Remote.VerifyKey);
         Host.RemoteKeys.Add(Third.Name, Third.VerifyKey);
         Rooms = new SyncTestRooms(Host);
