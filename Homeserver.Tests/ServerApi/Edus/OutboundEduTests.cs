@@ -121,6 +121,11 @@ public class OutboundEduTests(EduHost fixture) : IClassFixture<EduHost>
         signing["master_key"]!["keys"]!["ed25519:" + alice.Master.PublicKey].Should().NotBeNull();
         signing["self_signing_key"]!["keys"]!["ed25519:" + alice.SelfSigning.PublicKey].Should().NotBeNull();
         signing.ContainsKey("user_signing_key").Should().BeFalse();
+
+        // Logging out deletes the device.
+        await OkAsync(HttpMethod.Post, "/logout", new JsonObject(), alice.Token);
+        var deleted = fixture.Sender.Of("m.device_list_update", c => (string?)c["user_id"] == alice.UserId)[^1].Content;
+        (deleted["deleted"]?.GetValue<bool>(), deleted.ContainsKey("keys")).Should().Be((true, false));
     }
 }
 
