@@ -3,6 +3,8 @@ using Homeserver.Cli;
 using Homeserver.E2ee;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
+using Homeserver.FederationApi;
+using Homeserver.FederationQueries;
 using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Relations;
@@ -52,6 +54,7 @@ builder.Services.AddE2eeKeys();
 builder.Services.AddMedia();
 builder.Services.AddNotifications();
 builder.Services.AddSearch();
+builder.Services.AddFederationQueries();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -95,6 +98,9 @@ app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
+app.MapQueryFederationApi();
+app.MapPublicRoomsFederationApi();
+app.MapHierarchyFederationApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
