@@ -101,6 +101,7 @@ app.MapSearchApi();
 app.MapQueryFederationApi();
 app.MapPublicRoomsFederationApi();
 app.MapHierarchyFederationApi();
+app.MapMediaFederationApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
