@@ -8,7 +8,8 @@ namespace Homeserver.Media.Remote;
 /// <c>remote_content/{server}/aa/bb/rest</c>, and its <see cref="RemoteMediaMetadata"/> next to it as <c>rest.json</c>.
 /// Both are written to temporary files and moved into place, the description first, so a reader that finds the
 /// content also finds its description; of two fetches racing for the same media the first move wins and the other
-/// copy is dropped. Media ids never change content, so a cached copy never goes stale.
+/// copy is dropped. Media ids never change content, so a cached copy never goes stale. Thumbnails of remote media are
+/// made here from the cached original, as Synapse does, and kept in <c>remote_thumbnail/{server}/...</c>.
 /// </summary>
 public sealed class RemoteMediaCache(RemoteMediaFetcher fetcher, MediaFiles files, TimeProvider time, ILogger<RemoteMediaCache> logger)
 {
