@@ -18,13 +18,18 @@ namespace Homeserver.Tests.ServerApi.Misc;
 public sealed class RemoteMediaAnswersTests : IClassFixture<RemoteMediaAnswersTests.Fixture>
 {
     public const string Origin = "scripted.example";
+    public const string Denied = "denied.example";
 
     public sealed class Fixture : IDisposable
     {
         public Fixture()
         {
             Host = new MiscHost("answers.test");
-            Host.Host.ConfigureServices = services => services.AddSingleton<IFederationClient>(Client);
+            Host.Host.ConfigureServices = services =>
+            {
+                services.AddSingleton<IFederationClient>(Client);
+                services.AddSingleton<IFederationPolicy>(new DenyingPolicy(Denied));
+            };
         }
 
         public ScriptedFederationClient Client { get; } = new();
@@ -100,6 +105,19 @@ public sealed class RemoteMediaAnswersTests : IClassFixture<RemoteMediaAnswersTe
     }
 
     [Fact]
+    public async Task Servers_the_federation_policy_excludes_are_not_asked()
+    {
+        var user = await _fixture.Host.NewUserAsync();
+        var before = _fixture.Client.Requests.Count;
+
+        var media = await _fixture.Host.Client.SendAsync(TestHost.Request(HttpMethod.Get, $"/_matrix/client/v1/media/download/{Denied}/SomeMedia", user.Token));
+        await media.ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
+        await (await user.SendAsync(HttpMethod.Get, $"/profile/{Uri.EscapeDataString($"@someone:{Denied}")}")).ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
+        await (await user.SendAsync(HttpMethod.Get, $"/directory/room/{Uri.EscapeDataString($"#room:{Denied}")}")).ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden);
+        _fixture.Client.Requests.Count.Should().Be(before);
+    }
+
+    [Fact]
     public async Task Remote_errors_are_passed_on_as_matrix_errors()
     {
         var tooLarge = "Large" + Guid.NewGuid().ToString("N");
@@ -114,6 +132,12 @@ public sealed class RemoteMediaAnswersTests : IClassFixture<RemoteMediaAnswersTe
         _fixture.Client.Answer(broken, () => throw new FederationRequestException(Origin, "oops", 500, ErrorCodes.Unknown));
         await (await DownloadAsync(broken)).ShouldBeMatrixErrorAsync(502, ErrorCodes.Unknown);
     }
+}
+
+/// <summary>A federation policy that excludes one server.</summary>
+public sealed class DenyingPolicy(string denied) : IFederationPolicy
+{
+    public bool IsAllowed(string serverName) => serverName != denied;
 }
 
 /// <summary>A federation client whose media answers a test scripts per media id; JSON requests are refused as unreachable.</summary>

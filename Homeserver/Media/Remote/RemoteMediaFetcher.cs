@@ -14,7 +14,8 @@ namespace Homeserver.Media.Remote;
 /// URL previews (<see cref="PreviewHttpClient"/>): never from internal addresses. The content is streamed to a
 /// temporary file and cut off past <c>max_upload_size</c>. Failures are Matrix errors for the client: 404
 /// <c>M_NOT_FOUND</c> when the origin has no such media, 504 <c>M_NOT_YET_UPLOADED</c> passed on, 502
-/// <c>M_TOO_LARGE</c> for content over the limit, and 502 <c>M_UNKNOWN</c> for every other bad or missing answer.
+/// <c>M_TOO_LARGE</c> for content over the limit, 403 <c>M_FORBIDDEN</c> for a server the federation policy excludes,
+/// and 502 <c>M_UNKNOWN</c> for every other bad or missing answer.
 /// </summary>
 public sealed class RemoteMediaFetcher(IServiceProvider services, MediaFiles files, PreviewHttpClient redirects, HomeserverConfig config,
     ILogger<RemoteMediaFetcher> logger)
@@ -24,6 +25,7 @@ public sealed class RemoteMediaFetcher(IServiceProvider services, MediaFiles fil
 
     public async Task<FetchedRemoteMedia> FetchAsync(string origin, string mediaId, TimeSpan wait, CancellationToken cancellationToken)
     {
+        FederationQueries.RemoteQueryClient.RequireAllowed(services, origin);
         var client = services.GetService<IFederationClient>() ?? throw BadGateway(origin, "federation is not configured");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
