@@ -5,6 +5,8 @@ using Homeserver.FederationApi;
 using Homeserver.FederationApi.Edus;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
+using Homeserver.FederationApi;
+using Homeserver.FederationQueries;
 using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Relations;
@@ -56,6 +58,7 @@ builder.Services.AddMedia();
 builder.Services.AddNotifications();
 builder.Services.AddSearch();
 Homeserver.Federation.History.HistoryServiceCollectionExtensions.AddFederationHistory(builder.Services);
+builder.Services.AddFederationQueries();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -101,6 +104,10 @@ app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
 Homeserver.FederationApi.HistoryFederationApi.MapHistoryFederationApi(app);
+app.MapQueryFederationApi();
+app.MapPublicRoomsFederationApi();
+app.MapHierarchyFederationApi();
+app.MapMediaFederationApi();
 
 if (command.Kind == CommandKind.Routes)
     return await RouteTable.WriteAsync(app, command.Output, Console.Out);
