@@ -12,7 +12,7 @@ namespace Homeserver.Federation.History;
 /// joined or invited at the event or now; <c>invited</c> when one is invited or joined at the event;
 /// <c>joined</c> when one is joined at the event. A server always sees its own users' membership events.
 /// </summary>
-public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers roomServers, StoredPduLoader loader)
+public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers roomServers, StoredPduLoader loader, RoomServerAcl acl)
 {
     private const string HistoryVisibilityType = "m.room.history_visibility";
     private const string MemberType = "m.room.member";
@@ -31,6 +31,7 @@ public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers r
     public async Task<RoomVersion> EnsureRoomAccessAsync(string server, string roomId, CancellationToken cancellationToken)
     {
         var version = await RoomVersionAsync(roomId, cancellationToken).ConfigureAwait(false);
+        await acl.RequireAllowedAsync(roomId, server, cancellationToken).ConfigureAwait(false);
         if (await roomServers.IsInRoomAsync(roomId, server, cancellationToken).ConfigureAwait(false))
             return version;
         var current = await store.GetCurrentStateAsync(roomId, cancellationToken).ConfigureAwait(false);
@@ -49,6 +50,7 @@ public sealed class ServerHistoryVisibility(IRoomEventStore store, RoomServers r
         var record = await store.GetEventAsync(eventId, cancellationToken).ConfigureAwait(false);
         if (record is null || record.RoomId != roomId || record.IsRejected)
             throw MatrixException.NotFound("Unknown event.");
+        await acl.RequireAllowedAsync(roomId, server, cancellationToken).ConfigureAwait(false);
         if (!await roomServers.IsInRoomAsync(roomId, server, cancellationToken).ConfigureAwait(false)
             && !await CanSeeAsync(server, version, record.RoomId, record.EventId, record.Type, record.StateKey, cancellationToken).ConfigureAwait(false))
             throw MatrixException.Forbidden($"{server} may not see event {eventId}.");

@@ -24,6 +24,7 @@ public static class RoomPipelineServiceCollectionExtensions
         services.TryAddSingleton(sp => new PduCache(sp.GetRequiredService<RoomEventPipelineOptions>().PduCacheSize));
         services.TryAddSingleton<LocalEventBuilder>();
         services.TryAddSingleton<RoomServers>();
+        services.TryAddSingleton<RoomServerAcl>();
         services.TryAddSingleton<RoomEventPipeline>();
         return services;
     }

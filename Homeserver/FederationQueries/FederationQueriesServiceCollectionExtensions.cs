@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Homeserver.Federation.Rooms;
 
 namespace Homeserver.FederationQueries;
@@ -14,7 +15,7 @@ public static class FederationQueriesServiceCollectionExtensions
         services.AddSingleton<RemoteRoomAliases>();
         services.AddSingleton<RemoteProfiles>();
         services.AddSingleton<RemotePublicRooms>();
-        services.AddSingleton<RoomServerAcl>();
+        services.TryAddSingleton<RoomServerAcl>();
         return services;
     }
 }

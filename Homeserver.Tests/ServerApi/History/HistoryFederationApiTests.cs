@@ -41,6 +41,24 @@ public sealed class HistoryFederationApiTests(TestHost host) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task A_server_the_room_ACL_denies_is_refused_even_while_it_has_a_member()
+    {
+        var (creator, roomId) = await _h.RoomAsync("world_readable");
+        var denied = _h.NewRemote();
+        await _h.JoinRemoteAsync(denied, roomId);
+        var message = await _h.Rooms.MessageAsync(roomId, creator, "not for you");
+        (await _h.OkAsync(denied, $"{V1}/event/{P(message)}"))["pdus"]!.AsArray().Should().ContainSingle();
+
+        await _h.Rooms.SendAsync(roomId, creator, "m.room.server_acl",
+            new JsonObject { ["allow"] = new JsonArray("*"), ["deny"] = new JsonArray(denied.Name) }, "");
+
+        await (await _h.GetAsync(denied, $"{V1}/event/{P(message)}")).ShouldBeMatrixErrorAsync(403, "M_FORBIDDEN");
+        await (await _h.GetAsync(denied, $"{V1}/state_ids/{P(roomId)}?event_id={Q(message)}")).ShouldBeMatrixErrorAsync(403, "M_FORBIDDEN");
+        await (await _h.GetAsync(denied, $"{V1}/backfill/{P(roomId)}?v={Q(message)}&limit=2")).ShouldBeMatrixErrorAsync(403, "M_FORBIDDEN");
+        (await _h.OkAsync(_h.NewRemote(), $"{V1}/event/{P(message)}"))["pdus"]!.AsArray().Should().ContainSingle("other servers are not denied");
+    }
+
+    [Fact]
     public async Task A_world_readable_room_is_served_to_any_server()
     {
         var (creator, roomId) = await _h.RoomAsync("world_readable");
