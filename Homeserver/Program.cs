@@ -1,6 +1,8 @@
 using Homeserver.Accounts;
 using Homeserver.Cli;
 using Homeserver.E2ee;
+using Homeserver.FederationApi;
+using Homeserver.Federation.Membership;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
@@ -43,6 +45,7 @@ builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSpaces();
 builder.Services.AddSync();
+builder.Services.AddMembershipFederation();
 builder.Services.AddRelations();
 builder.Services.AddSingleton<Homeserver.Moderation.ContentReports>();
 builder.Services.AddSingleton<Homeserver.Voip.TurnCredentials>();
@@ -95,6 +98,7 @@ app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
+app.MapMembershipFederationApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
