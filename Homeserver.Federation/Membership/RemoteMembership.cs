@@ -168,5 +168,5 @@ public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinRespons
     private IFederationClient RequireClient() =>
         client ?? throw new MatrixException(502, ErrorCodes.Unknown, "This server has no federation client.");
 
-    private static string Esc(string value) => Uri.EscapeDataString(value);
+    private static string Esc(string value) => FederationPath.Segment(value);
 }

@@ -68,7 +68,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var configPath = _folder["homeserver.yaml"];
-        File.WriteAllText(configPath, $"server_name: {ServerName}\n");
+        File.WriteAllText(configPath, $"server_name: {Config.ServerName}\n");
         builder.UseSetting("config", configPath);
         builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
