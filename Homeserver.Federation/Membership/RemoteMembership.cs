@@ -18,6 +18,9 @@ namespace Homeserver.Federation.Membership;
 public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinResponseCheck joinCheck, IRemoteInviteStore invites,
     ServerIdentity identity, IServerKeys serverKeys, TimeProvider time, IFederationClient? client = null, IRemoteInviteListener? listener = null)
 {
+    /// <summary>Whether this server can talk to others at all (it has a federation client).</summary>
+    public bool IsAvailable => client is not null;
+
     /// <summary>
     /// The servers to ask about a room: those given (via, server_name), the sender's server of a pending
     /// invite, and the server in the room id (rooms before v12), without this server and without repeats.
@@ -149,14 +152,22 @@ public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinRespons
         throw failure!;
     }
 
-    /// <summary>A definite refusal says more to the client than a server that could not be reached.</summary>
+    /// <summary>What to tell the client when every server failed: a refusal says most, then a bad answer, then no answer.</summary>
     private static MatrixException Prefer(MatrixException? earlier, MatrixException later) =>
-        earlier is not null && earlier.StatusCode is 403 or 400 && later.StatusCode is not (403 or 400) ? earlier : later;
+        earlier is not null && Rank(earlier) > Rank(later) ? earlier : later;
+
+    private static int Rank(MatrixException e) => e.StatusCode switch
+    {
+        400 or 403 => 3,
+        404 => 1,
+        _ => 2,
+    };
 
     private static MatrixException ToClientError(FederationRequestException e) => e.StatusCode switch
     {
         403 => MatrixException.Forbidden($"{e.Destination} refused: {e.Message}"),
         404 => MatrixException.NotFound($"{e.Destination} does not know the room."),
+        null => MatrixException.NotFound($"{e.Destination} could not be reached to ask about the room."),
         400 when e.ErrorCode == ErrorCodes.IncompatibleRoomVersion =>
             new MatrixException(400, ErrorCodes.IncompatibleRoomVersion, $"{e.Destination}: the room's version is not supported."),
         400 when e.ErrorCode is { } code => new MatrixException(400, code, e.Message),

@@ -149,7 +149,7 @@ public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reade
     private async Task<IReadOnlyList<string>?> RemoteCandidatesAsync(string roomId, string userId, IReadOnlyList<string>? servers,
         CancellationToken cancellationToken)
     {
-        if (await IsServedHereAsync(roomId, cancellationToken)) return null;
+        if (!remote.IsAvailable || await IsServedHereAsync(roomId, cancellationToken)) return null;
         var candidates = await remote.CandidateServersAsync(roomId, userId, servers ?? [], cancellationToken);
         return candidates.Count > 0 ? candidates : null;
     }
