@@ -13,8 +13,8 @@ public sealed class RemoteInvites(RoomEventPipeline pipeline, RemoteMembership r
 {
     public async Task<string> InviteAsync(LocalEventDraft draft, CancellationToken cancellationToken)
     {
-        var (built, failure) = await pipeline.BuildAsync(draft, cancellationToken);
-        if (built is null) throw ToClientError(failure!);
+        var build = await pipeline.BuildAsync(draft, cancellationToken);
+        if (build.Event is not { } built) throw ToClientError(build.Failure!);
         var roomState = await RoomStrippedState.FromCurrentStateAsync(store, draft.RoomId, draft.Sender, cancellationToken);
         var cosigned = await remote.InviteAsync(built, roomState, cancellationToken);
         var result = await pipeline.SendBuiltAsync(cosigned, cancellationToken);
