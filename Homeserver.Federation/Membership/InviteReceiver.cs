@@ -7,6 +7,7 @@ using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Storage.Accounts;
 using Homeserver.Storage.Federation;
+using Microsoft.Extensions.Logging;
 
 namespace Homeserver.Federation.Membership;
 
@@ -16,7 +17,7 @@ namespace Homeserver.Federation.Membership;
 /// transaction will bring the invite), keeps it for the invitee's /sync.
 /// </summary>
 public sealed class InviteReceiver(RoomServers roomServers, ServerIdentity identity, IServerKeys serverKeys, IUserStore users,
-    IRemoteInviteStore invites, IRemoteInviteListener? listener = null)
+    IRemoteInviteStore invites, ILogger<InviteReceiver> logger, IRemoteInviteListener? listener = null)
 {
     public async Task<JsonObject> ReceiveAsync(string roomId, string eventId, string origin, JsonObject body, CancellationToken cancellationToken)
     {
@@ -65,6 +66,7 @@ public sealed class InviteReceiver(RoomServers roomServers, ServerIdentity ident
             stripped.Add(RoomStrippedState.Strip(signed));
             await invites.AddAsync(roomId, invitee, pdu.EventId, version.Id, pdu.Sender, CanonicalJson.EncodeToString(signed),
                 CanonicalJson.EncodeToString(stripped), cancellationToken).ConfigureAwait(false);
+            MembershipLog.RemoteInviteStored(logger, invitee, roomId, pdu.Sender);
             listener?.InviteChanged(invitee);
         }
         return new JsonObject { ["event"] = signed };

@@ -6,6 +6,7 @@ using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
 using Homeserver.Federation.Transport;
 using Homeserver.Storage.Federation;
+using Microsoft.Extensions.Logging;
 
 namespace Homeserver.Federation.Membership;
 
@@ -16,7 +17,8 @@ namespace Homeserver.Federation.Membership;
 /// co-signed by the invitee's server.
 /// </summary>
 public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinResponseCheck joinCheck, IRemoteInviteStore invites,
-    ServerIdentity identity, IServerKeys serverKeys, TimeProvider time, IFederationClient? client = null, IRemoteInviteListener? listener = null)
+    ServerIdentity identity, IServerKeys serverKeys, TimeProvider time, ILogger<RemoteMembership> logger, IFederationClient? client = null,
+    IRemoteInviteListener? listener = null)
 {
     /// <summary>Whether this server can talk to others at all (it has a federation client).</summary>
     public bool IsAvailable => client is not null;
@@ -138,14 +140,17 @@ public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinRespons
             }
             catch (FederationRequestException e)
             {
+                MembershipLog.HandshakeFailed(logger, handshake.Membership, userId, roomId, server, e.Message);
                 failure = Prefer(failure, ToClientError(e));
             }
             catch (InvalidRemoteAnswerException e)
             {
+                MembershipLog.HandshakeFailed(logger, handshake.Membership, userId, roomId, server, e.Message);
                 failure = Prefer(failure, Failed(e.Message));
             }
             catch (MatrixException e)
             {
+                MembershipLog.HandshakeFailed(logger, handshake.Membership, userId, roomId, server, e.Message);
                 failure = Prefer(failure, e);
             }
         }

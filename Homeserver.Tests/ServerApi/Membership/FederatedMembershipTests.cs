@@ -36,6 +36,8 @@ public sealed class FederatedMembershipTests(FederatedMembershipTests.Fixture fi
     private static string E(string value) => RoomUser.Esc(value);
 
     [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
     [InlineData("10")]
     [InlineData("11")]
     [InlineData("12")]
