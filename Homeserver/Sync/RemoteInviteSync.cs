@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Membership;
+using Homeserver.Storage.Events;
 using Homeserver.Storage.Federation;
 
 namespace Homeserver.Sync;
@@ -14,14 +15,16 @@ public sealed class RemoteInviteSync(IRemoteInviteStore store)
 {
     public Task<long> GetCurrentPositionAsync(CancellationToken cancellationToken) => store.GetMaxPositionAsync(cancellationToken);
 
-    /// <param name="roomsInGraph">Rooms the user is joined to, invited to or knocking on in the room graph here: those sync from the graph.</param>
-    public async Task AddToAsync(JsonObject invite, JsonObject leave, SyncRequest request, IReadOnlySet<string> roomsInGraph, long upTo,
-        CancellationToken cancellationToken)
+    /// <param name="latestInGraph">The user's latest membership event per room in the room graph here: a room whose graph
+    /// membership is newer than the remote invite (the user joined through it, for one) syncs from the graph instead.</param>
+    public async Task AddToAsync(JsonObject invite, JsonObject leave, SyncRequest request, IReadOnlyDictionary<string, MembershipChange> latestInGraph,
+        long upTo, CancellationToken cancellationToken)
     {
         var since = request.FullState ? null : request.Since?.Room;
         foreach (var record in await store.GetChangedAsync(request.UserId, since ?? 0, upTo, cancellationToken))
         {
-            if (roomsInGraph.Contains(record.RoomId) || !request.Filter.Rooms.AllowsRoom(record.RoomId)) continue;
+            if (latestInGraph.TryGetValue(record.RoomId, out var inGraph) && inGraph.StreamOrdering > record.StreamPosition) continue;
+            if (!request.Filter.Rooms.AllowsRoom(record.RoomId)) continue;
             if (record.State == RemoteInviteRecord.Pending)
             {
                 invite[record.RoomId] = new JsonObject
@@ -29,7 +32,7 @@ public sealed class RemoteInviteSync(IRemoteInviteStore store)
                     ["invite_state"] = new JsonObject { ["events"] = JsonNode.Parse(record.StrippedState) as JsonArray ?? [] },
                 };
             }
-            else if (since is not null)
+            else if (since is not null && !leave.ContainsKey(record.RoomId))
             {
                 leave[record.RoomId] = new JsonObject
                 {

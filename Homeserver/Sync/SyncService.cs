@@ -208,7 +208,8 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         }
         if (remoteInvites is not null)
             await remoteInvites.AddToAsync(sections.Invite, sections.Leave, request,
-                wakeRooms.ToHashSet(StringComparer.Ordinal), to.Room, cancellationToken);
+                memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal),
+                to.Room, cancellationToken);
         return sections;
     }
 
