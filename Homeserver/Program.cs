@@ -4,6 +4,7 @@ using Homeserver.E2ee;
 using Homeserver.FederationApi;
 using Homeserver.FederationApi.Edus;
 using Homeserver.Federation.History;
+using Homeserver.Federation.Membership;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.FederationQueries;
@@ -47,6 +48,7 @@ builder.Services.AddAccounts();
 builder.Services.AddRooms();
 builder.Services.AddSpaces();
 builder.Services.AddSync();
+builder.Services.AddMembershipFederation();
 builder.Services.AddRelations();
 builder.Services.AddSingleton<Homeserver.Moderation.ContentReports>();
 builder.Services.AddSingleton<Homeserver.Voip.TurnCredentials>();
@@ -108,6 +110,7 @@ app.MapQueryFederationApi();
 app.MapPublicRoomsFederationApi();
 app.MapHierarchyFederationApi();
 app.MapMediaFederationApi();
+app.MapMembershipFederationApi();
 
 if (command.Kind == CommandKind.Routes)
     return await RouteTable.WriteAsync(app, command.Output, Console.Out);

@@ -47,7 +47,8 @@ public static class RoomMembershipApi
         var target = RoomFromPath(request, "roomId") ?? RoomFromPath(request, "roomIdOrAlias")!;
         if (RoomFromPath(request, "roomId") is null) user.RequireNotGuest();
         var body = await ReadBodyAsync(request);
-        var roomId = await membership.JoinAsync(user.UserId, user.IsGuest, target, Reason(body), request.HttpContext.RequestAborted);
+        var roomId = await membership.JoinAsync(user.UserId, user.IsGuest, target, Reason(body), request.HttpContext.RequestAborted,
+            ServersFromQuery(request));
         return new JsonObject { ["room_id"] = roomId };
     }
 
@@ -55,7 +56,8 @@ public static class RoomMembershipApi
     {
         user.RequireNotGuest();
         var body = await ReadBodyAsync(request);
-        var roomId = await membership.KnockAsync(user.UserId, roomIdOrAlias, Reason(body), request.HttpContext.RequestAborted);
+        var roomId = await membership.KnockAsync(user.UserId, roomIdOrAlias, Reason(body), request.HttpContext.RequestAborted,
+            ServersFromQuery(request));
         return new JsonObject { ["room_id"] = roomId };
     }
 
@@ -155,6 +157,10 @@ public static class RoomMembershipApi
     }
 
     private static string? RoomFromPath(HttpRequest request, string name) => request.RouteValues[name] as string;
+
+    /// <summary>The servers to join or knock through when this server is not in the room: <c>via</c> and the older <c>server_name</c>.</summary>
+    private static IReadOnlyList<string> ServersFromQuery(HttpRequest request) =>
+        [.. request.Query["via"].Concat(request.Query["server_name"]).OfType<string>().Distinct(StringComparer.Ordinal)];
 
     /// <summary>Bodies of join, knock, leave and forget are optional: an empty body means {}.</summary>
     private static async Task<JsonObject> ReadBodyAsync(HttpRequest request) =>

@@ -18,6 +18,7 @@ public static class RoomServiceCollectionExtensions
         services.AddSingleton<PublishedRoomsDirectory>();
         services.AddSingleton<RoomCreation>();
         services.AddSingleton<RoomMembership>();
+        services.AddSingleton<RemoteInvites>();
         services.AddSingleton<RoomUpgrade>();
         services.AddSingleton<EventByTimestamp>();
         services.AddSingleton<IProfileChangeListener, RoomProfileUpdater>();

@@ -15,7 +15,7 @@ namespace Homeserver.Sync;
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
     PresenceTracker presence, SharedRooms sharedRooms, IRoomReadStore roomReads, IToDeviceSync? toDevice = null,
-    IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null)
+    IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null, RemoteInviteSync? remoteInvites = null)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -64,7 +64,8 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     {
         var since = request.Since;
         var current = new SyncToken(
-            await events.GetMaxStreamOrderingAsync(cancellationToken),
+            Math.Max(await events.GetMaxStreamOrderingAsync(cancellationToken),
+                remoteInvites is null ? 0 : await remoteInvites.GetCurrentPositionAsync(cancellationToken)),
             await accountData.GetCurrentPositionAsync(cancellationToken),
             typing.CurrentPosition,
             await receipts.GetCurrentPositionAsync(cancellationToken),
@@ -205,6 +206,10 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                 }
             }
         }
+        if (remoteInvites is not null)
+            await remoteInvites.AddToAsync(sections.Invite, sections.Leave, request,
+                memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal),
+                to.Room, cancellationToken);
         return sections;
     }
 

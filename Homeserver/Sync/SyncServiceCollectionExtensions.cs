@@ -25,6 +25,8 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<ReceiptEvents>();
         services.AddSingleton<RoomMessagesService>();
         services.AddSingleton<EventContextService>();
+        services.AddSingleton<RemoteInviteSync>();
+        services.AddSingleton<Federation.Membership.IRemoteInviteListener, RemoteInviteWakeups>();
         return services;
     }
 }
