@@ -17,10 +17,12 @@ namespace Homeserver.Federation.Membership;
 /// transaction will bring the invite), keeps it for the invitee's /sync.
 /// </summary>
 public sealed class InviteReceiver(RoomServers roomServers, ServerIdentity identity, IServerKeys serverKeys, IUserStore users,
-    IRemoteInviteStore invites, ILogger<InviteReceiver> logger, IRemoteInviteListener? listener = null)
+    IRemoteInviteStore invites, RoomServerAcl acl, ILogger<InviteReceiver> logger, IRemoteInviteListener? listener = null)
 {
     public async Task<JsonObject> ReceiveAsync(string roomId, string eventId, string origin, JsonObject body, CancellationToken cancellationToken)
     {
+        // Only an ACL of a room held here is known; for other rooms the inviting server is the only source.
+        await acl.RequireAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
         if (body["room_version"] is not JsonValue rv || !rv.TryGetValue(out string? versionId))
             throw MatrixException.MissingParam("room_version is required.");
         var version = RoomVersionRegistry.Find(versionId)

@@ -16,7 +16,7 @@ namespace Homeserver.Federation.Membership;
 /// takes it through the <see cref="RoomEventPipeline"/>.
 /// </summary>
 public sealed class ResidentMembership(IRoomEventStore store, StoredPduLoader loader, RoomEventPipeline pipeline, RoomServers roomServers,
-    RestrictedJoinAuthoriser restricted, ServerIdentity identity, IServerKeys serverKeys, TimeProvider time)
+    RestrictedJoinAuthoriser restricted, ServerIdentity identity, IServerKeys serverKeys, TimeProvider time, RoomServerAcl acl)
 {
     /// <summary>The answer to <c>make_join</c>, <c>make_leave</c> or <c>make_knock</c>: <c>{event, room_version}</c>.</summary>
     /// <param name="supportedVersions">The origin's <c>ver</c> values (null for make_leave, which has none).</param>
@@ -26,6 +26,7 @@ public sealed class ResidentMembership(IRoomEventStore store, StoredPduLoader lo
         if (!UserIdSyntax.IsValid(userId) || UserIdSyntax.ServerOf(userId) != origin)
             throw MatrixException.Forbidden($"{origin} cannot ask for an event of {userId}.");
         var version = await RequireResidentRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
+        await acl.RequireAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
         if (supportedVersions is not null && !supportedVersions.Contains(version.Id))
             throw IncompatibleVersion(version);
         if (handshake == MembershipHandshake.Knock && !version.Rules.KnockingAllowed)
@@ -53,6 +54,7 @@ public sealed class ResidentMembership(IRoomEventStore store, StoredPduLoader lo
         CancellationToken cancellationToken)
     {
         var version = await RequireResidentRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
+        await acl.RequireAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
         Pdu pdu;
         try
         {
