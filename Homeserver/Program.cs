@@ -1,6 +1,7 @@
 using Homeserver.Accounts;
 using Homeserver.Cli;
 using Homeserver.E2ee;
+using Homeserver.FederationApi;
 using Homeserver.Federation.Rooms;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
@@ -37,6 +38,7 @@ if (database is null) return 1;
 builder.Services.AddHomeserverStorage(database);
 builder.Services.AddSingleton(new ServerIdentity(server.Config.ServerName, server.SigningKey));
 builder.Services.AddRoomEventPipeline();
+builder.Services.AddFederationTransport();
 builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
 builder.Services.AddAccounts();
@@ -95,6 +97,8 @@ app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
+app.MapKeyServerApi();
+app.MapVersionFederationApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 

@@ -10,6 +10,14 @@ public sealed record ResolvedServer(string Host, int Port, string HostHeader)
     /// <summary>The name the certificate must match: the <c>Host</c> header without port and brackets.</summary>
     public string TlsName => HostOf(HostHeader);
 
+    /// <summary>The host part of a server name or <c>Host</c> header, without port (IPv6 literals keep their brackets).</summary>
+    public static string HostOfServerName(string hostAndPort)
+    {
+        if (hostAndPort.StartsWith('[')) return hostAndPort.IndexOf(']') is var close and > 0 ? hostAndPort[..(close + 1)] : hostAndPort;
+        var colon = hostAndPort.LastIndexOf(':');
+        return colon < 0 ? hostAndPort : hostAndPort[..colon];
+    }
+
     internal static string HostOf(string hostAndPort)
     {
         if (hostAndPort.StartsWith('[')) return hostAndPort[1..hostAndPort.IndexOf(']')];
