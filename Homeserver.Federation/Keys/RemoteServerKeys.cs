@@ -41,7 +41,7 @@ public sealed class RemoteServerKeys(
     /// <param name="ResponseJson">The last key response, with only the server's own signatures.</param>
     /// <param name="LastAttemptTs">When a fetch was last tried, for the negative cache.</param>
     private sealed record ServerEntry(IReadOnlyDictionary<string, VerifyKey> Keys, JsonObject? ResponseJson, long ResponseValidUntilTs,
-        long LastAttemptTs);
+        long? LastAttemptTs);
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -86,8 +86,11 @@ public sealed class RemoteServerKeys(
 
     /// <summary>A missing key is unknown, or its validity (and the response's) ended before the time asked about; and the negative cache allows it.</summary>
     private bool MayHelpToFetch(ServerEntry entry, List<string> wanted, long atTs) =>
-        Now - entry.LastAttemptTs >= (long)options.MinimumRefetchInterval.TotalMilliseconds &&
+        !TriedRecently(entry, Now) &&
         wanted.Any(id => !entry.Keys.TryGetValue(id, out var key) || (!key.IsValidAt(atTs) && entry.ResponseValidUntilTs < atTs));
+
+    private bool TriedRecently(ServerEntry entry, long now) =>
+        entry.LastAttemptTs is { } last && now - last < (long)options.MinimumRefetchInterval.TotalMilliseconds;
 
     private async Task<ServerEntry> GetEntryAsync(string serverName, CancellationToken cancellationToken)
     {
@@ -121,7 +124,7 @@ public sealed class RemoteServerKeys(
             else
                 KeysLog.StoredKeyIgnored(logger, serverName, "stored response: " + error);
         }
-        return new ServerEntry(keys, json, json is null ? long.MinValue : response!.ValidUntilTs, long.MinValue);
+        return new ServerEntry(keys, json, json is null ? long.MinValue : response!.ValidUntilTs, LastAttemptTs: null);
     }
 
     /// <summary>Fetches the server's keys, sharing the fetch with everyone asking at the same time.</summary>
@@ -152,7 +155,7 @@ public sealed class RemoteServerKeys(
         var cancellationToken = CancellationToken.None;
         var current = await GetEntryAsync(serverName, cancellationToken).ConfigureAwait(false);
         var now = Now;
-        if (now - current.LastAttemptTs < (long)options.MinimumRefetchInterval.TotalMilliseconds) return current;
+        if (TriedRecently(current, now)) return current;
         current = current with { LastAttemptTs = now };
         _servers[serverName] = current;
 
