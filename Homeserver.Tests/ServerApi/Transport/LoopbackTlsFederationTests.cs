@@ -71,6 +71,9 @@ public sealed class LoopbackTlsFederationTests : IDisposable
 
         (await client.GetJsonAsync("b.test", "/_matrix/federation/v1/version", CancellationToken.None))!["server"]!["name"]!
             .GetValue<string>().Should().Be("Messenger");
+        var unknown = () => client.GetJsonAsync("b.test", "/_matrix/federation/v1/no/such/endpoint", CancellationToken.None);
+        var error404 = (await unknown.Should().ThrowAsync<FederationRequestException>()).Which;
+        (error404.StatusCode, error404.ErrorCode).Should().Be((404, "M_UNRECOGNIZED"));
     }
 
     [Fact]
