@@ -20,8 +20,7 @@ public sealed record ResolvedServer(string Host, int Port, string HostHeader)
 
     internal static string HostOf(string hostAndPort)
     {
-        if (hostAndPort.StartsWith('[')) return hostAndPort[1..hostAndPort.IndexOf(']')];
-        var colon = hostAndPort.LastIndexOf(':');
-        return colon < 0 ? hostAndPort : hostAndPort[..colon];
+        var host = HostOfServerName(hostAndPort);
+        return host.Length > 1 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
     }
 }
