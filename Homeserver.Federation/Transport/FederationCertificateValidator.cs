@@ -28,7 +28,7 @@ public static class FederationCertificateValidator
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (chain is not null)
             foreach (var element in chain.ChainElements)
-                if (element.Certificate.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span) is false)
+                if (!element.Certificate.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span))
                     custom.ChainPolicy.ExtraStore.Add(element.Certificate);
         return custom.Build(leaf);
     }
