@@ -42,6 +42,7 @@ if (database is null) return 1;
 builder.Services.AddHomeserverStorage(database);
 builder.Services.AddSingleton(new ServerIdentity(server.Config.ServerName, server.SigningKey));
 builder.Services.AddRoomEventPipeline();
+builder.Services.AddFederationTransport();
 builder.Services.AddMatrixHttp();
 builder.Services.AddUserData();
 builder.Services.AddAccounts();
@@ -111,6 +112,8 @@ app.MapPublicRoomsFederationApi();
 app.MapHierarchyFederationApi();
 app.MapMediaFederationApi();
 app.MapMembershipFederationApi();
+app.MapKeyServerApi();
+app.MapVersionFederationApi();
 
 if (command.Kind == CommandKind.Routes)
     return await RouteTable.WriteAsync(app, command.Output, Console.Out);

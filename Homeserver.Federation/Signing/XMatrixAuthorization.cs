@@ -87,7 +87,8 @@ public static class XMatrixAuthorization
             else
             {
                 var valueStart = i;
-                while (i < header.Length && IsTokenChar(header[i])) i++;
+                // Older servers send unquoted values with colons (origin=example.org:8448, key=ed25519:1): accepted.
+                while (i < header.Length && (IsTokenChar(header[i]) || header[i] == ':')) i++;
                 if (i == valueStart) return false;
                 value = header[valueStart..i];
             }

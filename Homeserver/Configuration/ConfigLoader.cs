@@ -70,6 +70,8 @@ public static class ConfigLoader
             // ":memory:" is SQLite's in-memory database, not a file name.
             config.Database.Args.Database = file is ":memory:" or "" ? file : Resolve(file);
         }
+        for (var i = 0; i < config.FederationCustomCaList.Count; i++)
+            if (config.FederationCustomCaList[i].Length > 0) config.FederationCustomCaList[i] = Resolve(config.FederationCustomCaList[i]);
         foreach (var listener in config.Listeners)
         {
             if (listener.TlsCertificatePath is { Length: > 0 } certificate) listener.TlsCertificatePath = Resolve(certificate);

@@ -17,11 +17,20 @@ public static class ConfigNames
             .Where(p => p.CanWrite && p.GetCustomAttribute<YamlIgnoreAttribute>() is null);
 
     /// <summary>Whether values of this type are YAML mappings bound property by property.</summary>
-    public static bool IsSection(Type type) => type.IsClass && type != typeof(string) && !IsList(type, out _);
+    public static bool IsSection(Type type) => type.IsClass && type != typeof(string) && !IsList(type, out _) && !IsDictionary(type, out _);
 
     public static bool IsList(Type type, out Type elementType)
     {
         elementType = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : typeof(void);
         return elementType != typeof(void);
+    }
+
+    /// <summary>Whether values of this type are YAML mappings with free keys (<c>Dictionary&lt;string, T&gt;</c>).</summary>
+    public static bool IsDictionary(Type type, out Type valueType)
+    {
+        valueType = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) && type.GetGenericArguments()[0] == typeof(string)
+            ? type.GetGenericArguments()[1]
+            : typeof(void);
+        return valueType != typeof(void);
     }
 }

@@ -39,6 +39,7 @@ public static class ConfigValidator
         ValidateRateLimit("rc_login.failed_attempts", config.RcLogin.FailedAttempts, Error);
         ValidateRateLimit("rc_media_create", config.RcMediaCreate, Error);
         ValidateMedia(config, Error);
+        FederationConfigValidator.Validate(config, Error);
         if (!RoomVersionRegistry.TryGet(config.DefaultRoomVersion, out _))
             Error("default_room_version", $"'{config.DefaultRoomVersion}' is not a supported room version " +
                                           $"({string.Join(", ", RoomVersionRegistry.Stable.Select(v => v.Id))})");

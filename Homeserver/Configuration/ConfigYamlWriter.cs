@@ -50,6 +50,8 @@ public static class ConfigYamlWriter
                         lines.Add($"{indent}{(i == 0 ? "  - " : "    ")}{itemLines[i]}");
                 }
             }
+            else if (ConfigNames.IsDictionary(property.PropertyType, out var valueType))
+                WriteDictionary(name, (System.Collections.IDictionary)value, ConfigNames.IsSection(valueType), indent, lines, includeSecrets);
             else if (ConfigNames.IsSection(property.PropertyType))
             {
                 lines.Add($"{indent}{name}:");
@@ -57,6 +59,29 @@ public static class ConfigYamlWriter
             }
             else
                 lines.Add($"{indent}{name}: {Scalar(value)}");
+        }
+    }
+
+    /// <summary>Entries in key order, so equal dictionaries write equal text.</summary>
+    private static void WriteDictionary(string name, System.Collections.IDictionary dictionary, bool sectionValues, string indent, List<string> lines,
+        bool includeSecrets)
+    {
+        if (dictionary.Count == 0)
+        {
+            lines.Add($"{indent}{name}: {{}}");
+            return;
+        }
+        lines.Add($"{indent}{name}:");
+        foreach (var key in dictionary.Keys.Cast<string>().Order(StringComparer.Ordinal))
+        {
+            var entry = dictionary[key]!;
+            if (!sectionValues)
+            {
+                lines.Add($"{indent}  {Scalar(key)}: {Scalar(entry)}");
+                continue;
+            }
+            lines.Add($"{indent}  {Scalar(key)}:");
+            WriteSection(entry, indent + "    ", lines, includeSecrets);
         }
     }
 

@@ -78,6 +78,33 @@ public sealed class HomeserverConfig
     /// <summary>Serve <c>/.well-known/matrix/server</c> pointing at this server's public URL.</summary>
     public bool ServeServerWellknown { get; set; }
 
+    /// <summary>The only servers this server federates with; null: every server not denied.</summary>
+    public List<string>? FederationDomainWhitelist { get; set; }
+
+    /// <summary>Servers this server never federates with (requests refused in both directions).</summary>
+    public List<string> FederationDomainDenylist { get; set; } = [];
+
+    /// <summary>Fixed addresses (<c>host:port</c>) for server names, used before any discovery: tests and private networks.</summary>
+    public Dictionary<string, string> FederationAddressMap { get; set; } = [];
+
+    /// <summary>PEM files of certificate authorities trusted for federation in addition to the system's.</summary>
+    public List<string> FederationCustomCaList { get; set; } = [];
+
+    /// <summary>Check the TLS certificates of other servers; off only for tests.</summary>
+    public bool FederationVerifyCertificates { get; set; } = true;
+
+    /// <summary>Notary servers asked for keys that a server does not serve itself.</summary>
+    public List<TrustedKeyServerConfig> TrustedKeyServers { get; set; } = [];
+
+    /// <summary>Keys this server used before, by key id, published as <c>old_verify_keys</c>.</summary>
+    public Dictionary<string, OldSigningKeyConfig> OldSigningKeys { get; set; } = [];
+
+    /// <summary>How long other servers may cache this server's keys (<c>valid_until_ts</c>), at most 7 days.</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Public keys (unpadded base64) that are never trusted, whoever presents them.</summary>
+    public List<string> FederationKeyDenylist { get; set; } = [];
+
     /// <summary>Room version of new rooms when the client asks for none.</summary>
     public string DefaultRoomVersion { get; set; } = RoomVersionRegistry.Default.Id;
 

@@ -52,6 +52,9 @@ public sealed class YamlConfigBinder
         if (ConfigNames.IsList(underlying, out var elementType))
             return TryConvertList(underlying, elementType, node, path, out value);
 
+        if (ConfigNames.IsDictionary(underlying, out var valueType))
+            return TryConvertDictionary(underlying, valueType, node, path, out value);
+
         if (ConfigNames.IsSection(underlying))
         {
             if (node is not YamlMappingNode mapping) return Fail(path, "must be a mapping of keys to values", out value);
@@ -85,6 +88,31 @@ public sealed class YamlConfigBinder
                 list.Add(element);
             else if (IsNull(item))
                 ok = Fail(itemPath, "must not be empty", out _);
+            else
+                ok = false;
+        }
+        return ok;
+    }
+
+    /// <summary>A mapping with free keys (server names, key ids); each value converts like an option of the value type.</summary>
+    private bool TryConvertDictionary(Type dictionaryType, Type valueType, YamlNode node, string path, out object? value)
+    {
+        var dictionary = (System.Collections.IDictionary)Activator.CreateInstance(dictionaryType)!;
+        value = dictionary;
+        if (node is not YamlMappingNode mapping) return Fail(path, "must be a mapping of keys to values", out value);
+        var ok = true;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
+            {
+                ok = Fail(path, "keys must be non-empty single values", out _);
+                continue;
+            }
+            var entryPath = $"{path}.{key}";
+            if (TryConvert(valueType, valueNode, entryPath, isByteSize: false, existing: null, out var entry))
+                dictionary[key] = entry;
+            else if (IsNull(valueNode))
+                ok = Fail(entryPath, "must not be empty", out _);
             else
                 ok = false;
         }
