@@ -2,6 +2,8 @@ using Homeserver.Accounts;
 using Homeserver.Cli;
 using Homeserver.E2ee;
 using Homeserver.Federation.Rooms;
+using Homeserver.Federation.Sending;
+using Homeserver.FederationApi;
 using Homeserver.ClientApi;
 using Homeserver.Hosting;
 using Homeserver.Http;
@@ -52,6 +54,7 @@ builder.Services.AddE2eeKeys();
 builder.Services.AddMedia();
 builder.Services.AddNotifications();
 builder.Services.AddSearch();
+builder.Services.AddFederationSending();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -95,6 +98,7 @@ app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
+app.MapTransactionFederationApi();
 
 return await app.RunHomeserverAsync(server, Console.Error);
 
