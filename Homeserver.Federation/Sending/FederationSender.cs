@@ -39,6 +39,7 @@ public sealed class FederationSender : IFederationSender, IAsyncDisposable
     private long _transactionCounter;
     private Task _workLoop = Task.CompletedTask;
     private int _started;
+    private int _stopped;
 
     /// <param name="client">Null when no federation transport is registered: the sender then does nothing.</param>
     public FederationSender(IFederationOutboxStore outbox, IRoomEventStore events, RoomServers roomServers, IRoomEventNotifier notifier,
@@ -77,6 +78,7 @@ public sealed class FederationSender : IFederationSender, IAsyncDisposable
     /// <summary>Stops following events and sending; what is queued stays queued for the next start.</summary>
     public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         _notifier.Committed -= OnCommitted;
         _work.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
