@@ -6,20 +6,25 @@ using Homeserver.Federation.RoomVersions;
 namespace Homeserver.Federation.Receiving;
 
 /// <summary>
-/// One PDU of an inbound transaction through the pipeline, filling a gap before it when its prev
-/// events are unknown here, and the answer for it in the transaction's response.
+/// One PDU of an inbound transaction through the pipeline, and the answer for it in the transaction's
+/// response. When its prev events are unknown here, the gap is filled from its origin: first with the
+/// events in between (<see cref="MissingEventsFetcher"/>), else with the state before it (<see cref="RemoteStateFetcher"/>).
 /// </summary>
-public sealed class InboundPduProcessor(RoomEventPipeline pipeline, MissingEventsFetcher fetcher)
+public sealed class InboundPduProcessor(RoomEventPipeline pipeline, MissingEventsFetcher fetcher, RemoteStateFetcher stateFetcher)
 {
     /// <summary>Processes the PDU (already known to be of a room of this server, of that room's version).</summary>
     public async Task<JsonObject> ProcessAsync(string origin, JsonObject json, RoomVersion version, FetchBudget budget,
         CancellationToken cancellationToken)
     {
         var result = await pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken).ConfigureAwait(false);
-        if (result.Outcome == RoomEventOutcome.MissingEvents && Parse(json, version) is { } pdu
-            && await fetcher.FetchMissingPrevEventsAsync(origin, pdu, budget, cancellationToken).ConfigureAwait(false))
+        if (result.Outcome != RoomEventOutcome.MissingEvents || Parse(json, version) is not { } pdu) return Answer(result);
+
+        if (await fetcher.FetchMissingPrevEventsAsync(origin, pdu, budget, cancellationToken).ConfigureAwait(false))
+        {
             result = await pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken).ConfigureAwait(false);
-        return Answer(result);
+            if (result.Outcome != RoomEventOutcome.MissingEvents) return Answer(result);
+        }
+        return Answer(await stateFetcher.ReceiveWithRemoteStateAsync(origin, pdu, budget, cancellationToken).ConfigureAwait(false) ?? result);
     }
 
     /// <summary>

@@ -39,6 +39,8 @@ public static class FederationSendingServiceCollectionExtensions
         services.TryAddSingleton<EduDispatcher>();
         services.TryAddSingleton(sp => new MissingEventsFetcher(sp.GetService<IFederationClient>(), sp.GetRequiredService<IRoomEventStore>(),
             sp.GetRequiredService<RoomEventPipeline>(), sp.GetRequiredService<ILogger<MissingEventsFetcher>>()));
+        services.TryAddSingleton(sp => new RemoteStateFetcher(sp.GetService<IFederationClient>(), sp.GetRequiredService<IRoomEventStore>(),
+            sp.GetRequiredService<RoomEventPipeline>(), sp.GetRequiredService<ILogger<RemoteStateFetcher>>()));
         services.TryAddSingleton<InboundPduProcessor>();
         services.TryAddSingleton<TransactionReceiver>();
         return services;

@@ -155,6 +155,50 @@ public sealed class TransactionReceiverTests
     }
 
     [Fact]
+    public async Task A_gap_get_missing_events_does_not_fill_is_bridged_with_the_state_before_the_pdu_from_the_origin()
+    {
+        using var bed = new TransactionTestBed();
+        var (_, token, roomId) = await bed.LocalRoomAsync();
+        var version = await bed.Events.VersionOfAsync(roomId);
+        var join = await bed.RemoteJoinAsync(roomId);
+        var alice = bed.Events.UserId("alice");
+        // A state event the host never hears of, then a message after it.
+        var rename = await bed.Events.BuildAsync(roomId, alice, "m.room.member", alice,
+            new JsonObject { ["membership"] = "join", ["displayname"] = "Alice" }, prevEvents: [join]);
+        var renameId = RemoteRoomEvents.IdOf(rename, version);
+        var latest = await bed.Events.MessageAsync(roomId, alice, "after the gap", prevEvents: [rename], extraAuthEvents: [rename]);
+        var latestId = RemoteRoomEvents.IdOf(latest, version);
+
+        var store = bed.Host.Services.GetRequiredService<IRoomEventStore>();
+        var state = await store.GetCurrentStateAsync(roomId, CancellationToken.None);
+        state[("m.room.member", alice)] = renameId;
+        var authChain = (await store.GetAuthChainAsync(state.Values.Where(id => id != renameId).ToList(), CancellationToken.None))
+            .Append(RemoteRoomEvents.IdOf(join, version)).Distinct().ToList();
+        bed.Client.Answer = request => request.Path switch
+        {
+            var p when p.StartsWith("/_matrix/federation/v1/get_missing_events/", StringComparison.Ordinal) => new JsonObject { ["events"] = new JsonArray() },
+            var p when p == $"/_matrix/federation/v1/state_ids/{Uri.EscapeDataString(roomId)}?event_id={Uri.EscapeDataString(latestId)}" => new JsonObject
+            {
+                ["pdu_ids"] = new JsonArray([.. state.Values.Select(id => JsonValue.Create(id))]),
+                ["auth_chain_ids"] = new JsonArray([.. authChain.Select(id => JsonValue.Create(id))]),
+            },
+            var p when p == "/_matrix/federation/v1/event/" + Uri.EscapeDataString(renameId) => new JsonObject
+            {
+                ["origin"] = TransactionTestBed.RemoteName, ["origin_server_ts"] = 1, ["pdus"] = new JsonArray(rename.DeepClone()),
+            },
+            _ => throw new Federation.Transport.FederationRequestException(request.Destination, "not found (test)", 404),
+        };
+
+        var answer = await bed.SendOkAsync("state", bed.Events.Transaction([latest]));
+
+        answer["pdus"]![latestId]!.AsObject().Should().BeEmpty(answer.ToJsonString());
+        bed.Client.Requests.Select(r => r.Path).Should().Contain("/_matrix/federation/v1/event/" + Uri.EscapeDataString(renameId));
+        (await store.GetEventAsync(renameId, CancellationToken.None)).Should().NotBeNull("the fetched state event is stored (as an outlier)");
+        var timeline = (await bed.Rooms.SyncAsync(token))["rooms"]!["join"]![roomId]!["timeline"]!["events"]!.AsArray();
+        timeline.Should().Contain(e => (string?)e!["content"]!["body"] == "after the gap");
+    }
+
+    [Fact]
     public async Task Edus_go_to_the_handlers_of_their_type_and_a_failing_or_unknown_one_does_not_fail_the_transaction()
     {
         var recording = new RecordingEduHandler("org.example.test");
