@@ -26,7 +26,7 @@ using Homeserver.UserData;
 // go on to the ASP.NET Core host.
 var command = CommandLine.Parse(args);
 var environment = Environment.GetEnvironmentVariables();
-if (command.Kind != CommandKind.Run)
+if (command.Kind is not (CommandKind.Run or CommandKind.Routes))
     return await CliCommands.RunAsync(command, environment, Console.In, Console.Out, Console.Error);
 
 var server = ServerSetup.Prepare(command, environment, Console.Out, Console.Error);
@@ -100,6 +100,8 @@ app.MapMediaApi();
 app.MapSearchApi();
 app.MapTransactionFederationApi();
 
+if (command.Kind == CommandKind.Routes)
+    return await RouteTable.WriteAsync(app, command.Output, Console.Out);
 return await app.RunHomeserverAsync(server, Console.Error);
 
 /// <summary>Entry point type, public for WebApplicationFactory.</summary>

@@ -29,10 +29,19 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         /// <summary>A repeat of an earlier client transaction of the same batch: answered like it.</summary>
         public Plan? SameAs { get; set; }
         public Exception? Error { get; set; }
+        /// <summary>Events of a remote state stored with this event as outliers (checked against their auth events).</summary>
+        public List<(EventToPersist Row, StoredPdu Pdu)> Outliers { get; } = [];
     }
 
     public async Task WriteAsync(string roomId, IReadOnlyList<RoomWork> batch)
     {
+        // An event that brings a remote state (a join, an event after a gap) goes alone: if it fails
+        // after the head took its state, nothing else of a batch depends on that head.
+        if (batch.Count > 1 && batch.Any(w => w.RemoteState is not null))
+        {
+            foreach (var work in batch) await WriteAsync(roomId, [work]).ConfigureAwait(false);
+            return;
+        }
         var ct = CancellationToken.None; // a caller giving up must not tear a batch others wait for
         for (var attempt = 1; ; attempt++)
         {
@@ -61,11 +70,14 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             }
 
             var toPersist = plans.Where(p => p.ToPersist is not null).ToList();
+            // Outliers are kept even when their event was not (they passed their checks), unless they were to make the room.
+            var outliers = head.Room is not null || toPersist.Count > 0 ? plans.SelectMany(p => p.Outliers).ToList() : [];
             IReadOnlyList<PersistedEvent> persisted = [];
-            if (toPersist.Count > 0)
+            if (toPersist.Count > 0 || outliers.Count > 0)
             {
                 var newRoom = head.NewCreateEvent is { } create ? new NewRoom(create.RoomVersion.Id, CreatorOf(create), create.EventId) : null;
-                var roomBatch = new RoomEventBatch(roomId, toPersist.Select(p => p.ToPersist!).ToList(), head.StoredExtremities,
+                var events = outliers.Select(o => o.Row).Concat(toPersist.Select(p => p.ToPersist!)).ToList();
+                var roomBatch = new RoomEventBatch(roomId, events, head.StoredExtremities,
                     head.Extremities, head.CurrentStateChanged ? head.ToStorage(head.CurrentState) : null, newRoom);
                 try
                 {
@@ -87,6 +99,8 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             // The next events of the room point to these: keep them parsed.
             foreach (var plan in toPersist)
                 cache.Add(new StoredPdu(plan.Pdu!, plan.ToPersist!.RejectionReason is not null, IsOutlier: false));
+            foreach (var outlier in outliers)
+                cache.Add(outlier.Pdu);
             // Notify before acknowledging, so a client that has its answer finds its event in a sync it starts next.
             var orderings = persisted.Where(p => p.StreamOrdering is not null).ToList();
             if (orderings.Count > 0)
@@ -108,6 +122,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         {
             if (plan.SameAs is not null) return ResultOf(plan.SameAs);
             if (plan.Result is not null) return plan.Result;
+            if (plan.ToPersist is null) return RoomEventResult.Dropped(null, "nothing was stored for the event");
             var ev = plan.ToPersist!;
             var ordering = orderings.GetValueOrDefault(ev.EventId);
             if (ev.RejectionReason is not null)
@@ -137,7 +152,13 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         var work = plan.Work;
         if (work.Draft is not { } draft)
         {
-            await CheckAsync(head, plan, work.Pdu!, ct).ConfigureAwait(false);
+            IReadOnlyDictionary<TypeStateKey, string>? providedState = null;
+            if (work.RemoteState is { } remote)
+            {
+                providedState = await TakeRemoteStateAsync(head, plan, work.Pdu!, remote, ct).ConfigureAwait(false);
+                if (providedState is null) return;
+            }
+            await CheckAsync(head, plan, work.Pdu!, ct, providedState).ConfigureAwait(false);
             return;
         }
 
@@ -181,14 +202,152 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             plan.Result = RoomEventResult.Dropped(null, e.Message);
             return;
         }
+        if (work.BuildOnly)
+        {
+            // Checked against the current state only; whoever stores it later runs every check.
+            var verdict = EventAuthorizer.Default.Check(version, pdu,
+                await head.StateEventsAsync(head.CurrentState, AuthEventSelection.StateReadByAuthRules(pdu), ct).ConfigureAwait(false));
+            work.Built = verdict.Allowed ? pdu : null;
+            plan.Result = verdict.Allowed
+                ? new RoomEventResult(RoomEventOutcome.Accepted, pdu.EventId)
+                : RoomEventResult.Rejected(pdu.EventId, verdict.Rule, verdict.Reason);
+            return;
+        }
         await CheckAsync(head, plan, pdu, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes a remote state into the head: each event not stored yet is checked against its auth events
+    /// (in auth order, so an event's auth events are decided before it) and kept as an outlier; the
+    /// state before the event is made of the state events that passed. For a room not known here (a
+    /// join), the room is adopted from that state. Null (with the plan's result set) when unusable.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<TypeStateKey, string>?> TakeRemoteStateAsync(RoomHead head, Plan plan, Pdu pdu, RemoteState remote,
+        CancellationToken ct)
+    {
+        var provided = new Dictionary<string, Pdu>(StringComparer.Ordinal);
+        foreach (var ev in remote.Events)
+            if (ev.RoomId == pdu.RoomId && ev.RoomVersion == pdu.RoomVersion) provided.TryAdd(ev.EventId, ev);
+
+        if (!head.Exists)
+        {
+            var create = provided.Values.FirstOrDefault(e => e.Type == AuthStateKeys.CreateType && e.StateKey == "");
+            if (!remote.MayCreateRoom || create is null)
+            {
+                plan.Result = RoomEventResult.Missing(pdu.EventId, $"room {head.RoomId} is not known here and the state has no create event");
+                return null;
+            }
+            head.AdoptRemoteRoom(create, new Dictionary<TypeStateKey, string>());
+        }
+
+        var stored = await head.GetEventsAsync(provided.Keys, ct).ConfigureAwait(false);
+        var decided = new Dictionary<string, StoredPdu>(stored, StringComparer.Ordinal);
+        foreach (var ev in AuthOrder(provided.Values.Where(e => !decided.ContainsKey(e.EventId))))
+        {
+            var (verdict, _) = await AuthorisedByAuthEventsAsync(head, ev, decided, ct).ConfigureAwait(false);
+            var outlier = new StoredPdu(ev, !verdict.Allowed, IsOutlier: true);
+            decided[ev.EventId] = outlier;
+            head.AddOutlier(outlier);
+            plan.Outliers.Add((new EventToPersist(ev.EventId, ev.RoomId, ev.Type, ev.StateKey, ev.Sender, ev.Depth, ev.OriginServerTs,
+                Json.CanonicalJson.Encode(ev.Json), ev.PrevEvents, ev.AuthEvents, ev.Redacts, IsOutlier: true,
+                RejectionReason: verdict.Allowed ? null : $"{verdict.Rule}: {verdict.Reason}", IsSoftFailed: false, StateBefore: null,
+                Membership: MembershipOf(ev)), outlier));
+        }
+
+        var state = new Dictionary<TypeStateKey, string>();
+        foreach (var id in remote.StateEventIds.Distinct(StringComparer.Ordinal))
+        {
+            if (!decided.TryGetValue(id, out var ev) || ev.IsRejected || !ev.Pdu.IsState) continue;
+            if (!state.TryAdd(ev.Pdu.StateEntryKey, id))
+            {
+                plan.Result = RoomEventResult.Dropped(pdu.EventId, $"the state names two events for {ev.Pdu.Type}/{ev.Pdu.StateKey}");
+                return null;
+            }
+        }
+        if (head.Room is null)
+        {
+            if (!state.TryGetValue(new TypeStateKey(AuthStateKeys.CreateType, ""), out var createId) || decided[createId].IsRejected)
+            {
+                plan.Result = RoomEventResult.Dropped(pdu.EventId, "the state's create event was not accepted");
+                return null;
+            }
+            head.ReplaceAdoptedState(state);
+        }
+        return state;
+    }
+
+    /// <summary>Events ordered so that each comes after the events of its auth_events among them (then by depth).</summary>
+    private static List<Pdu> AuthOrder(IEnumerable<Pdu> events)
+    {
+        var byId = events.ToDictionary(e => e.EventId, StringComparer.Ordinal);
+        var ordered = new List<Pdu>(byId.Count);
+        var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: visiting, true: done
+        foreach (var root in byId.Values.OrderBy(e => e.Depth).ThenBy(e => e.EventId, StringComparer.Ordinal))
+        {
+            var stack = new Stack<(Pdu Event, bool Expanded)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
+            {
+                var (ev, expanded) = stack.Pop();
+                if (expanded)
+                {
+                    state[ev.EventId] = true;
+                    ordered.Add(ev);
+                    continue;
+                }
+                if (state.ContainsKey(ev.EventId)) continue; // done, or a cycle (left to fail its auth check)
+                state[ev.EventId] = false;
+                stack.Push((ev, true));
+                foreach (var authId in ev.AuthEvents)
+                    if (byId.TryGetValue(authId, out var auth) && !state.ContainsKey(authId)) stack.Push((auth, false));
+            }
+        }
+        return ordered;
+    }
+
+    /// <summary>Step 4 of the checks on receipt: the event is allowed by its own auth events (the rejected-ness of each included).</summary>
+    private static async Task<(AuthResult Verdict, List<string> Missing)> AuthorisedByAuthEventsAsync(RoomHead head, Pdu pdu,
+        IReadOnlyDictionary<string, StoredPdu>? known, CancellationToken ct)
+    {
+        var version = pdu.RoomVersion;
+        var isCreate = pdu.Type == AuthStateKeys.CreateType && pdu.StateKey == "";
+        var authEvents = new List<Pdu>(pdu.AuthEvents.Count);
+        var authRejected = new HashSet<string>(StringComparer.Ordinal);
+        if (!isCreate)
+        {
+            var found = new Dictionary<string, StoredPdu>(StringComparer.Ordinal);
+            var toLoad = new List<string>();
+            foreach (var id in pdu.AuthEvents)
+            {
+                if (known is not null && known.TryGetValue(id, out var k)) found[id] = k;
+                else toLoad.Add(id);
+            }
+            if (toLoad.Count > 0)
+                foreach (var (id, ev) in await head.GetEventsAsync(toLoad, ct).ConfigureAwait(false)) found[id] = ev;
+            var missing = pdu.AuthEvents.Where(id => !found.ContainsKey(id)).Distinct().ToList();
+            if (missing.Count > 0)
+                return (AuthResult.Reject("auth_events", "auth events not known here: " + string.Join(", ", missing)), missing);
+            foreach (var id in pdu.AuthEvents)
+            {
+                authEvents.Add(found[id].Pdu);
+                if (found[id].IsRejected) authRejected.Add(id);
+            }
+        }
+        var verdict = AuthEventSelection.AuthEventsListCheck(version, pdu, authEvents, e => authRejected.Contains(e.EventId));
+        if (verdict.Allowed)
+        {
+            var create = version.Rules.CreateEventInAuthEvents || isCreate ? null : await head.GetCreateEventAsync(ct).ConfigureAwait(false);
+            verdict = EventAuthorizer.Default.Check(version, pdu, AuthEventSelection.ToAuthState(authEvents, create));
+        }
+        return (verdict, []);
     }
 
     /// <summary>
     /// The checks of "Checks performed on receipt of a PDU" from step 4 on (format, signatures and
     /// hashes were checked before the event was queued), then the event's place in the batch.
     /// </summary>
-    private async Task CheckAsync(RoomHead head, Plan plan, Pdu pdu, CancellationToken ct)
+    private async Task CheckAsync(RoomHead head, Plan plan, Pdu pdu, CancellationToken ct,
+        IReadOnlyDictionary<TypeStateKey, string>? providedStateBefore = null)
     {
         var isLocal = plan.Work.IsLocal;
         var isCreate = pdu.Type == AuthStateKeys.CreateType && pdu.StateKey == "";
@@ -228,33 +387,20 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         var version = pdu.RoomVersion;
 
         // 4. Authorised by its auth events.
-        var authEvents = new List<Pdu>(pdu.AuthEvents.Count);
-        var authRejected = new HashSet<string>(StringComparer.Ordinal);
-        if (!isCreate)
+        var (verdict, missingAuth) = await AuthorisedByAuthEventsAsync(head, pdu, null, ct).ConfigureAwait(false);
+        if (missingAuth.Count > 0)
         {
-            var found = await head.GetEventsAsync(pdu.AuthEvents, ct).ConfigureAwait(false);
-            var missing = pdu.AuthEvents.Where(id => !found.ContainsKey(id)).Distinct().ToList();
-            if (missing.Count > 0)
-            {
-                plan.Result = RoomEventResult.Missing(pdu.EventId, "auth events not known here: " + string.Join(", ", missing));
-                return;
-            }
-            foreach (var id in pdu.AuthEvents)
-            {
-                authEvents.Add(found[id].Pdu);
-                if (found[id].IsRejected) authRejected.Add(id);
-            }
-        }
-        var verdict = AuthEventSelection.AuthEventsListCheck(version, pdu, authEvents, e => authRejected.Contains(e.EventId));
-        if (verdict.Allowed)
-        {
-            var create = version.Rules.CreateEventInAuthEvents || isCreate ? null : await head.GetCreateEventAsync(ct).ConfigureAwait(false);
-            verdict = EventAuthorizer.Default.Check(version, pdu, AuthEventSelection.ToAuthState(authEvents, create));
+            plan.Result = RoomEventResult.Missing(pdu.EventId, "auth events not known here: " + string.Join(", ", missingAuth));
+            return;
         }
 
         // 5. Authorised by the state before it.
         IReadOnlyDictionary<TypeStateKey, string> stateBefore = new Dictionary<TypeStateKey, string>();
-        if (!isCreate)
+        if (providedStateBefore is not null)
+        {
+            stateBefore = providedStateBefore;
+        }
+        else if (!isCreate)
         {
             var (state, missing) = await StateBeforeAsync(head, pdu, ct).ConfigureAwait(false);
             if (state is null)
@@ -272,8 +418,13 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         var softFailed = false;
         if (verdict.Allowed && !isCreate && !StateMaps.AreEqual(stateBefore, head.CurrentState))
         {
+            // After a gap the current state knows nothing of what the other server reported: check against
+            // the state the room would have with this event, as Synapse does.
+            var currentState = providedStateBefore is null
+                ? head.CurrentState
+                : await head.ResolveAsync([head.CurrentState, providedStateBefore], ct).ConfigureAwait(false);
             var current = EventAuthorizer.Default.Check(version, pdu,
-                await head.StateEventsAsync(head.CurrentState, AuthEventSelection.StateReadByAuthRules(pdu), ct).ConfigureAwait(false));
+                await head.StateEventsAsync(currentState, AuthEventSelection.StateReadByAuthRules(pdu), ct).ConfigureAwait(false));
             if (!current.Allowed)
             {
                 if (isLocal) verdict = current;
@@ -286,6 +437,12 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         }
 
         var rejected = !verdict.Allowed;
+        if ((rejected || softFailed) && head.Room is null && plan.Work.RemoteState is not null)
+        {
+            // A join that does not pass on top of the state that came with it makes no room here.
+            plan.Result = RoomEventResult.Rejected(pdu.EventId, (plan.Failure ?? verdict).Rule, (plan.Failure ?? verdict).Reason);
+            return;
+        }
         if (rejected)
         {
             plan.Failure = verdict;

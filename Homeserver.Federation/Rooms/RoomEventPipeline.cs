@@ -104,8 +104,14 @@ public sealed partial class RoomEventPipeline
         return ReceiveCheckedFormatAsync(pdu, cancellationToken);
     }
 
-    /// <summary>Steps 2–3: signatures (else dropped) and content hash (else processed redacted).</summary>
     private async Task<RoomEventResult> ReceiveCheckedFormatAsync(Pdu pdu, CancellationToken cancellationToken)
+    {
+        var (intact, dropped) = await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false);
+        return intact is null ? dropped! : await EnqueueAsync(RoomWork.ForEvent(intact, isLocal: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Steps 2–3: signatures (else dropped) and content hash (else processed redacted).</summary>
+    private async Task<(Pdu? Event, RoomEventResult? Dropped)> CheckIntegrityAsync(Pdu pdu, CancellationToken cancellationToken)
     {
         var version = pdu.RoomVersion;
         var keys = new Dictionary<string, IReadOnlyCollection<VerifyKey>>(StringComparer.Ordinal);
@@ -116,7 +122,7 @@ public sealed partial class RoomEventPipeline
         switch (verdict)
         {
             case PduIntegrityVerdict.Rejected:
-                return RoomEventResult.Dropped(pdu.EventId, "signature check failed: " + reason);
+                return (null, RoomEventResult.Dropped(pdu.EventId, "signature check failed: " + reason));
             case PduIntegrityVerdict.MustBeRedacted:
                 pdu = Pdu.FromJson(Redaction.Redact(pdu.Json, version), version, pdu.EventId);
                 break;
@@ -127,7 +133,7 @@ public sealed partial class RoomEventPipeline
                 pdu = Pdu.FromJson(json, version, pdu.EventId);
                 break;
         }
-        return await EnqueueAsync(RoomWork.ForEvent(pdu, isLocal: false), cancellationToken).ConfigureAwait(false);
+        return (pdu, null);
     }
 
     private async Task<IReadOnlyCollection<VerifyKey>> KeysOfAsync(string server, Pdu pdu, CancellationToken cancellationToken)

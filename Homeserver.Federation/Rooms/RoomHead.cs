@@ -57,6 +57,28 @@ internal sealed class RoomHead
 
     public bool InBatch(string eventId) => _batchEvents.ContainsKey(eventId);
 
+    /// <summary>Checked outliers of this batch (a remote state and auth chain), found by <see cref="GetEventsAsync"/> from now on.</summary>
+    public void AddOutlier(StoredPdu outlier) => _batchEvents[outlier.Pdu.EventId] = outlier;
+
+    /// <summary>
+    /// Makes a room that is not stored here exist in this batch from another server's state (a join of a
+    /// remote room): its version and create event, and the state as the current state to build on.
+    /// </summary>
+    public void AdoptRemoteRoom(Pdu create, IReadOnlyDictionary<TypeStateKey, string> state)
+    {
+        if (Exists) throw new InvalidOperationException($"room {RoomId} already exists here");
+        Version = create.RoomVersion;
+        NewCreateEvent = create;
+        CurrentState = state;
+    }
+
+    /// <summary>The adopted room's current state, once its remote state has been checked.</summary>
+    public void ReplaceAdoptedState(IReadOnlyDictionary<TypeStateKey, string> state)
+    {
+        if (Room is not null || NewCreateEvent is null) throw new InvalidOperationException($"room {RoomId} was not adopted");
+        CurrentState = state;
+    }
+
     /// <summary>Events of this batch or the store, by id; unknown ids are left out.</summary>
     public async Task<Dictionary<string, StoredPdu>> GetEventsAsync(IEnumerable<string> eventIds, CancellationToken ct)
     {

@@ -37,6 +37,8 @@ public class CommandLineTests
         CommandLine.Parse(["generate-keys", "-o", "k.key"]).Should().BeEquivalentTo(new { Kind = CommandKind.GenerateKeys, Output = "k.key" });
         CommandLine.Parse(["--help"]).Kind.Should().Be(CommandKind.Help);
         CommandLine.Parse(["generate-keys", "-h"]).Kind.Should().Be(CommandKind.Help);
+        CommandLine.Parse(["routes", "--data-dir", "d", "-o", "r.json"])
+            .Should().BeEquivalentTo(new { Kind = CommandKind.Routes, DataDirectory = "d", Output = "r.json" });
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public class CommandLineTests
     [InlineData(new[] { "--config" }, "--config needs a file path")]
     [InlineData(new[] { "generate-config" }, "generate-config needs --server-name NAME")]
     [InlineData(new[] { "--server-name", "x" }, "--server-name applies to generate-config only")]
-    [InlineData(new[] { "generate-config", "--server-name", "x", "-o", "k" }, "--output applies to generate-keys only")]
+    [InlineData(new[] { "generate-config", "--server-name", "x", "-o", "k" }, "--output applies to generate-keys and routes only")]
     public void Bad_arguments_are_reported(string[] args, string error)
     {
         var command = CommandLine.Parse(args);

@@ -48,6 +48,12 @@ internal sealed class InMemoryRoomEventStore : IRoomEventStore
             var persisted = new List<PersistedEvent>();
             foreach (var ev in batch.Events)
             {
+                if (ev.IsOutlier)
+                {
+                    if (!_events.ContainsKey(ev.EventId)) Store(ev, null);
+                    persisted.Add(new PersistedEvent(ev.EventId, null));
+                    continue;
+                }
                 if (ev.StateBefore is null) throw new ArgumentException("a non-outlier needs its state before");
                 if (ev.ClientTransaction is { } key && !_transactions.TryAdd(key, ev.EventId))
                     throw new InvalidOperationException("duplicate client transaction");

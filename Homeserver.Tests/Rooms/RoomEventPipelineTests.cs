@@ -12,7 +12,7 @@ using static Homeserver.Tests.Rooms.PipelineHarness;
 namespace Homeserver.Tests.Rooms;
 
 /// <summary>The room event pipeline end to end over a store; subclasses choose the store.</summary>
-public abstract class RoomEventPipelineTests
+public abstract partial class RoomEventPipelineTests
 {
     private protected abstract Task<IRoomEventStore> CreateStoreAsync();
 

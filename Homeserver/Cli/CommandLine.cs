@@ -29,6 +29,7 @@ public sealed record CommandLine(
         ["debug"] = CommandKind.Debug,
         ["register-user"] = CommandKind.RegisterUser,
         ["help"] = CommandKind.Help,
+        ["routes"] = CommandKind.Routes,
     };
 
     public static CommandLine Parse(IReadOnlyList<string> args)
@@ -93,7 +94,8 @@ public sealed record CommandLine(
         if (resolved == CommandKind.RegisterUser) return RegisterUser(config, []);
         if (serverName is not null && resolved != CommandKind.GenerateConfig) return Invalid("--server-name applies to generate-config only");
         if (resolved == CommandKind.GenerateConfig && serverName is null) return Invalid("generate-config needs --server-name NAME");
-        if (output is not null && resolved != CommandKind.GenerateKeys) return Invalid("--output applies to generate-keys only");
+        if (output is not null && resolved is not (CommandKind.GenerateKeys or CommandKind.Routes))
+            return Invalid("--output applies to generate-keys and routes only");
         return new CommandLine(resolved, config, dataDirectory, serverName, output, hostArgs);
     }
 

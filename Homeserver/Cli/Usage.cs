@@ -15,6 +15,8 @@ public static class Usage
                                secret: -u NAME [-p PASSWORD] [--admin] [--url URL]
                                [--shared-secret SECRET | --config PATH].
           debug <command> ...  Debugging tools; 'debug help' lists them.
+          routes               Write the server's route table as JSON to --output FILE (default:
+                               standard output), set up as run would be; tools/spec-coverage reads it.
           help                 Show this text.
 
         Options:
@@ -22,7 +24,7 @@ public static class Usage
           --data-dir DIR       Folder for the generated config, key and database
                                (default: $HOMESERVER_DATA_DIR, else ./data).
           --server-name NAME   Server name for generate-config.
-          -o, --output FILE    Key file for generate-keys.
+          -o, --output FILE    Key file for generate-keys, route table file for routes.
           -h, --help           Show this text.
 
         Environment variables HOMESERVER__SECTION__KEY override config keys, for example
