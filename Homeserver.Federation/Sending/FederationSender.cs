@@ -86,11 +86,8 @@ public sealed class FederationSender : IFederationSender, IAsyncDisposable
         await Task.WhenAll(_destinations.Values.Select(d => d.Running)).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    /// <remarks>The stopping token source is not disposed: a late StopAsync of the host may still cancel it.</remarks>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     public void QueueEdu(string destination, string eduType, JsonObject content) => QueueEdu([destination], eduType, content);
 
