@@ -36,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRoomReadStore>(provider => provider.GetRequiredService<RoomEventStore>());
         services.AddSingleton<IRoomTimelineStore>(provider => provider.GetRequiredService<RoomEventStore>());
         services.AddSingleton<IRoomRelationStore>(provider => provider.GetRequiredService<RoomEventStore>());
+        services.AddSingleton<IRoomBackfillStore>(provider => provider.GetRequiredService<RoomEventStore>());
         return services;
     }
 }

@@ -1,10 +1,13 @@
 using Homeserver.Accounts;
 using Homeserver.Cli;
 using Homeserver.E2ee;
+using Homeserver.FederationApi;
+using Homeserver.FederationApi.Edus;
+using Homeserver.Federation.History;
 using Homeserver.Federation.Rooms;
 using Homeserver.Federation.Sending;
-using Homeserver.FederationApi;
 using Homeserver.ClientApi;
+using Homeserver.FederationQueries;
 using Homeserver.Hosting;
 using Homeserver.Http;
 using Homeserver.Relations;
@@ -51,10 +54,13 @@ builder.Services.AddSingleton<Homeserver.Voip.TurnCredentials>();
 builder.Services.AddToDevice();
 builder.Services.AddKeyBackup();
 builder.Services.AddE2eeKeys();
+builder.Services.AddFederationEdus();
 builder.Services.AddMedia();
 builder.Services.AddNotifications();
 builder.Services.AddSearch();
 builder.Services.AddFederationSending();
+builder.Services.AddFederationHistory();
+builder.Services.AddFederationQueries();
 
 var app = builder.Build();
 app.UseHomeserverListeners();
@@ -94,11 +100,17 @@ app.MapUserDirectoryApi();
 app.MapSendToDeviceApi();
 app.MapKeyBackupApi();
 app.MapKeysApi();
+app.MapUserKeysFederationApi();
 app.MapCrossSigningApi();
 app.MapDehydratedDeviceApi();
 app.MapMediaApi();
 app.MapSearchApi();
 app.MapTransactionFederationApi();
+app.MapHistoryFederationApi();
+app.MapQueryFederationApi();
+app.MapPublicRoomsFederationApi();
+app.MapHierarchyFederationApi();
+app.MapMediaFederationApi();
 
 if (command.Kind == CommandKind.Routes)
     return await RouteTable.WriteAsync(app, command.Output, Console.Out);

@@ -482,11 +482,11 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         return (prevStates.Count == 1 ? prevStates[0] : await head.ResolveAsync(prevStates, ct).ConfigureAwait(false), missing);
     }
 
-    private static string? MembershipOf(Pdu pdu) =>
+    internal static string? MembershipOf(Pdu pdu) =>
         pdu.Type == AuthStateKeys.MemberType && pdu.Content["membership"] is JsonValue v && v.TryGetValue(out string? membership) ? membership : null;
 
     /// <summary>The event's <c>m.relates_to</c> parent, when it is well formed (relationships that are not are ignored).</summary>
-    private static EventRelation? RelationOf(Pdu pdu) =>
+    internal static EventRelation? RelationOf(Pdu pdu) =>
         pdu.Content["m.relates_to"] is JsonObject relatesTo
         && relatesTo["rel_type"] is JsonValue relType && relType.TryGetValue(out string? type) && type.Length is > 0 and <= 255
         && relatesTo["event_id"] is JsonValue parent && parent.TryGetValue(out string? parentId) && parentId.StartsWith('$') && parentId.Length <= 255

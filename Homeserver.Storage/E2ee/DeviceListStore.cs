@@ -24,6 +24,11 @@ public sealed class DeviceListStore(IDatabase database) : IDeviceListStore
         ORDER BY user_id
         """;
 
+    private const string SelectLatestForUserSql = """
+        SELECT stream_position FROM e2e_device_list_changes WHERE user_id = @UserId
+        ORDER BY stream_position DESC LIMIT @Limit
+        """;
+
     /// <summary>Appends a change for each user inside a caller's write transaction.</summary>
     internal static async Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> userIds,
         CancellationToken cancellationToken)
@@ -59,5 +64,12 @@ public sealed class DeviceListStore(IDatabase database) : IDeviceListStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<string>(new CommandDefinition(SelectChangedSql,
             new { After = afterExclusive, UpTo = upToInclusive }, cancellationToken: cancellationToken))];
+    }
+
+    public async Task<IReadOnlyList<long>> GetLatestPositionsAsync(string userId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<long>(new CommandDefinition(SelectLatestForUserSql, new { UserId = userId, Limit = limit },
+            cancellationToken: cancellationToken))];
     }
 }

@@ -14,4 +14,7 @@ public interface IDeviceListStore
 
     /// <summary>The distinct users with a change at a position in (after, upTo].</summary>
     Task<IReadOnlyList<string>> GetChangedUsersAsync(long afterExclusive, long upToInclusive, CancellationToken cancellationToken);
+
+    /// <summary>The user's latest positions on the stream, newest first, at most <paramref name="limit"/> (for federation's stream ids).</summary>
+    Task<IReadOnlyList<long>> GetLatestPositionsAsync(string userId, int limit, CancellationToken cancellationToken);
 }

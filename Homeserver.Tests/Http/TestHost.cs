@@ -68,7 +68,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var configPath = _folder["homeserver.yaml"];
-        File.WriteAllText(configPath, $"server_name: {ServerName}\n");
+        File.WriteAllText(configPath, $"server_name: {Config.ServerName}\n");
         builder.UseSetting("config", configPath);
         builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
@@ -78,6 +78,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             services.AddSingleton(HttpOptions);
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IStartupFilter, TestEndpoints>();
+            services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter, RawTargetFromHeader>());
             if (UseTestServerKeys)
             {
                 RemoteKeys.Network = Network;

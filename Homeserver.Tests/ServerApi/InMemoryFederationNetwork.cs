@@ -56,6 +56,7 @@ public sealed class InMemoryFederationNetwork
         using var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.TryAddWithoutValidation("Authorization",
             XMatrixAuthorization.CreateHeader(origin, destination, method.Method, pathAndQuery, body, originKey));
+        request.Headers.TryAddWithoutValidation(Http.RawTargetFromHeader.HeaderName, pathAndQuery);
         if (body is not null)
         {
             request.Content = new ByteArrayContent(CanonicalJson.Encode(body));

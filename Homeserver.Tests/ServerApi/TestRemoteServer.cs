@@ -21,6 +21,7 @@ public sealed class TestRemoteServer(string name) : IDisposable
         var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.TryAddWithoutValidation("Authorization",
             XMatrixAuthorization.CreateHeader(Name, destination, method.Method, pathAndQuery, body, Key));
+        request.Headers.TryAddWithoutValidation(Http.RawTargetFromHeader.HeaderName, pathAndQuery);
         if (body is not null)
         {
             var content = new ByteArrayContent(CanonicalJson.Encode(body));

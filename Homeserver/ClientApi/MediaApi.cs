@@ -80,8 +80,8 @@ public static class MediaApi
     {
         RequireEnabled(context, authenticated);
         var repository = context.RequestServices.GetRequiredService<MediaRepository>();
-        var media = await repository.GetAsync(serverName, mediaId, Wait(context.Request), context.RequestAborted);
-        var name = fileName is null ? media.Record.UploadName : UploadMetadata.FileName(fileName);
+        var media = await repository.GetAsync(serverName, mediaId, Wait(context.Request), context.RequestAborted, AllowRemote(context.Request));
+        var name = fileName is null ? media.UploadName : UploadMetadata.FileName(fileName);
         return new MediaFileResult(media.FilePath, media.ContentType, MediaHeaders.ContentDisposition(media.ContentType, name), authenticated);
     }
 
@@ -101,7 +101,8 @@ public static class MediaApi
             _ => throw MatrixException.InvalidParam("'animated' must be true or false."),
         };
         var thumbnails = context.RequestServices.GetRequiredService<ThumbnailService>();
-        var thumbnail = await thumbnails.GetAsync(serverName, mediaId, width, height, method, animated, Wait(request), context.RequestAborted);
+        var thumbnail = await thumbnails.GetAsync(serverName, mediaId, width, height, method, animated, Wait(request), context.RequestAborted,
+            AllowRemote(request));
         // Thumbnails are always images of the inline-safe types.
         return new MediaFileResult(thumbnail.FilePath, thumbnail.ContentType, $"inline; filename=\"{thumbnail.FileName}\"", authenticated);
     }
@@ -130,8 +131,16 @@ public static class MediaApi
             throw MatrixException.NotFound("The unauthenticated media endpoints are disabled; use /_matrix/client/v1/media.");
     }
 
+    /// <summary><c>allow_remote</c> (legacy endpoints; default true): false keeps the request from fetching other servers' media.</summary>
+    private static bool AllowRemote(HttpRequest request) => SingleQuery(request, "allow_remote") switch
+    {
+        null or "true" => true,
+        "false" => false,
+        _ => throw MatrixException.InvalidParam("'allow_remote' must be true or false."),
+    };
+
     /// <summary><c>timeout_ms</c>: how long to wait for a pending upload (default 20 s, capped by the repository).</summary>
-    private static TimeSpan Wait(HttpRequest request)
+    internal static TimeSpan Wait(HttpRequest request)
     {
         if (SingleQuery(request, "timeout_ms") is not { } text) return MediaRepository.DefaultWait;
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
@@ -139,7 +148,7 @@ public static class MediaApi
         return TimeSpan.FromMilliseconds(Math.Min(ms, (long)MediaRepository.MaxWait.TotalMilliseconds));
     }
 
-    private static int Dimension(HttpRequest request, string name)
+    internal static int Dimension(HttpRequest request, string name)
     {
         var text = SingleQuery(request, name) ?? throw MatrixException.MissingParam($"'{name}' is required.");
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
@@ -147,7 +156,7 @@ public static class MediaApi
         return value;
     }
 
-    private static string? SingleQuery(HttpRequest request, string name)
+    internal static string? SingleQuery(HttpRequest request, string name)
     {
         var values = request.Query[name];
         if (values.Count > 1) throw MatrixException.InvalidParam($"'{name}' may be given only once.");

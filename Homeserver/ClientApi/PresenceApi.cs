@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Http;
+using Homeserver.FederationApi.Edus;
 using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Sync;
@@ -8,7 +9,8 @@ using Homeserver.Sync;
 namespace Homeserver.ClientApi;
 
 /// <summary>
-/// <c>PUT/GET /presence/{userId}/status</c>: users set only their own presence; they see the presence of
+/// <c>PUT/GET /presence/{userId}/status</c>: users set only their own presence (sent to the servers
+/// they share a room with); they see the presence of
 /// users they share a room with (and their own), others get 403.
 /// </summary>
 public static class PresenceApi
@@ -26,7 +28,7 @@ public static class PresenceApi
         return routes;
     }
 
-    private static async Task<IResult> PutStatus(string userId, RequestUser user, PresenceTracker presence, HttpRequest request)
+    private static async Task<IResult> PutStatus(string userId, RequestUser user, PresenceTracker presence, EduOutbox outbox, HttpRequest request)
     {
         if (userId != user.UserId)
             throw MatrixException.Forbidden("You can only set your own presence.");
@@ -46,6 +48,13 @@ public static class PresenceApi
                 throw MatrixException.InvalidParam($"'status_msg' is longer than {MaxStatusMsgLength} characters.");
         }
         presence.Set(user.UserId, state!, statusMsg);
+        if (presence.Get(user.UserId) is { } current)
+        {
+            var update = presence.Content(current);
+            update["user_id"] = user.UserId;
+            await outbox.ToServersSharingARoomAsync(user.UserId, PresenceEduHandler.Type, new JsonObject { ["push"] = new JsonArray(update) },
+                request.HttpContext.RequestAborted);
+        }
         return JsonResults.Empty;
     }
 

@@ -5,6 +5,7 @@ using Homeserver.Configuration;
 using Homeserver.Federation.Http;
 using Homeserver.Federation.Identifiers;
 using Homeserver.Federation.Rooms;
+using Homeserver.FederationQueries;
 using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Rooms;
@@ -13,8 +14,8 @@ namespace Homeserver.ClientApi;
 
 /// <summary>
 /// The published room directory (see <see cref="PublishedRoomsDirectory"/>): <c>GET</c>/<c>PUT /directory/list/room/{roomId}</c>
-/// and <c>GET</c>/<c>POST /publicRooms</c>. Another server's directory (<c>server=</c>) needs federation, which this server
-/// does not speak yet: such requests are refused rather than answered with our own rooms.
+/// and <c>GET</c>/<c>POST /publicRooms</c>. Another server's directory (<c>server=</c>) is asked of that server
+/// (<see cref="RemotePublicRooms"/>).
 /// </summary>
 public static class PublicRoomsApi
 {
@@ -53,20 +54,37 @@ public static class PublicRoomsApi
         return JsonResults.Empty;
     }
 
-    private static Task<JsonObject> GetPublicRooms(PublishedRoomsDirectory directory, ServerIdentity identity, HttpRequest request)
+    private static Task<JsonObject> GetPublicRooms(PublishedRoomsDirectory directory, ServerIdentity identity, RemotePublicRooms remote,
+        HttpRequest request)
     {
         var query = request.Query;
-        RequireLocal(SyncApi.Single(query, "server"), identity);
+        var server = RemoteServer(SyncApi.Single(query, "server"), identity);
         int? limit = SyncApi.Single(query, "limit") is { } text
             ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : throw MatrixException.InvalidParam("'limit' must be a positive integer.")
             : null;
-        return directory.ListAsync(new PublishedRoomsDirectory.Query(limit, SyncApi.Single(query, "since"), null, null), request.HttpContext.RequestAborted);
+        var since = SyncApi.Single(query, "since");
+        if (server is not null)
+            return remote.ListAsync(server, limit, since, request.HttpContext.RequestAborted);
+        return directory.ListAsync(new PublishedRoomsDirectory.Query(limit, since, null, null), request.HttpContext.RequestAborted);
     }
 
-    private static async Task<JsonObject> PostPublicRooms(PublishedRoomsDirectory directory, ServerIdentity identity, HttpRequest request)
+    private static async Task<JsonObject> PostPublicRooms(PublishedRoomsDirectory directory, ServerIdentity identity, RemotePublicRooms remote,
+        HttpRequest request)
     {
-        RequireLocal(SyncApi.Single(request.Query, "server"), identity);
+        var server = RemoteServer(SyncApi.Single(request.Query, "server"), identity);
         var body = await JsonBody.ReadObjectAsync(request);
+        var query = ReadSearch(body);
+        if (server is not null)
+            return await remote.SearchAsync(server, body, request.HttpContext.RequestAborted);
+        return await ListLocalAsync(directory, body, query, request.HttpContext.RequestAborted);
+    }
+
+    /// <summary>
+    /// The validated search of a <c>POST /publicRooms</c> body (the Client-Server and Server-Server forms are the same):
+    /// limit, since, filter's <c>generic_search_term</c> and <c>room_types</c>; 400 <c>M_BAD_JSON</c> for wrong types.
+    /// </summary>
+    internal static PublishedRoomsDirectory.Query ReadSearch(JsonObject body)
+    {
         int? limit = body["limit"] switch
         {
             null => null,
@@ -92,16 +110,24 @@ public static class PublicRoomsApi
             })],
             _ => throw MatrixException.BadJson("room_types must be an array."),
         };
-        // Bridged networks come with application services; until then a third-party directory is empty.
-        if (OptionalString(body, "third_party_instance_id") is not null)
-            return new JsonObject { ["chunk"] = new JsonArray(), ["total_room_count_estimate"] = 0 };
-        return await directory.ListAsync(new PublishedRoomsDirectory.Query(limit, since, term, roomTypes), request.HttpContext.RequestAborted);
+        return new PublishedRoomsDirectory.Query(limit, since, term, roomTypes);
     }
 
-    private static void RequireLocal(string? server, ServerIdentity identity)
+    /// <summary>This server's directory for a validated search; a third-party network's is empty (no bridges yet).</summary>
+    internal static async Task<JsonObject> ListLocalAsync(PublishedRoomsDirectory directory, JsonObject body, PublishedRoomsDirectory.Query query,
+        CancellationToken cancellationToken)
     {
-        if (server is not null && server != identity.ServerName)
-            throw MatrixException.InvalidParam($"Listing the rooms of {server} needs federation, which this server does not offer yet.");
+        if (OptionalString(body, "third_party_instance_id") is not null)
+            return new JsonObject { ["chunk"] = new JsonArray(), ["total_room_count_estimate"] = 0 };
+        return await directory.ListAsync(query, cancellationToken);
+    }
+
+    /// <summary>The <c>server</c> to ask when it names another server; null for this one (or none given).</summary>
+    private static string? RemoteServer(string? server, ServerIdentity identity)
+    {
+        if (server is null || server == identity.ServerName) return null;
+        if (!ServerName.IsValid(server)) throw MatrixException.InvalidParam($"'{server}' is not a valid server name.");
+        return server;
     }
 
     private static string? OptionalString(JsonObject body, string key) => body[key] switch

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Http;
 using Homeserver.Federation.Identifiers;
+using Homeserver.FederationApi.Edus;
 using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Storage.Events;
@@ -13,7 +14,8 @@ namespace Homeserver.ClientApi;
 
 /// <summary>
 /// <c>POST /rooms/{roomId}/receipt/{receiptType}/{eventId}</c>: <c>m.read</c> and <c>m.read.private</c>
-/// (optionally per <c>thread_id</c>) are stored and delivered in sync as <c>m.receipt</c>;
+/// (optionally per <c>thread_id</c>) are stored and delivered in sync as <c>m.receipt</c>
+/// (<c>m.read</c> also to the room's other servers);
 /// <c>m.fully_read</c> sets the room's <c>m.fully_read</c> account data.
 /// </summary>
 public static class ReceiptsApi
@@ -25,7 +27,8 @@ public static class ReceiptsApi
     }
 
     private static async Task<IResult> PostReceipt(string roomId, string receiptType, string eventId, RequestUser user, IRoomEventStore events,
-        IReceiptStore receipts, IAccountDataStore accountData, CurrentStateReader state, SyncWakeups wakeups, TimeProvider time, HttpRequest request)
+        IReceiptStore receipts, IAccountDataStore accountData, CurrentStateReader state, SyncWakeups wakeups, TimeProvider time, EduOutbox outbox,
+        HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
         if (!RoomId.IsValid(roomId))
@@ -55,6 +58,26 @@ public static class ReceiptsApi
         var ts = time.GetUtcNow().ToUnixTimeMilliseconds();
         await receipts.SetAsync(new ReceiptRecord(roomId, receiptType, user.UserId, threadId, eventId, ts, 0), cancellationToken);
         wakeups.SignalRoom(roomId);
+        if (receiptType == ReceiptEduHandler.ReadReceipt)
+            await outbox.ToRoomAsync(roomId, ReceiptEduHandler.Type, ReceiptEdu(roomId, user.UserId, eventId, threadId, ts), cancellationToken);
         return JsonResults.Empty;
+    }
+
+    /// <summary>The <c>m.receipt</c> EDU of one public read receipt.</summary>
+    private static JsonObject ReceiptEdu(string roomId, string userId, string eventId, string threadId, long ts)
+    {
+        var data = new JsonObject { ["ts"] = ts };
+        if (threadId.Length > 0)
+            data["thread_id"] = threadId;
+        return new JsonObject
+        {
+            [roomId] = new JsonObject
+            {
+                [ReceiptEduHandler.ReadReceipt] = new JsonObject
+                {
+                    [userId] = new JsonObject { ["event_ids"] = new JsonArray(eventId), ["data"] = data },
+                },
+            },
+        };
     }
 }

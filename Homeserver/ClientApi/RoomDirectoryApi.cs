@@ -34,10 +34,10 @@ public static class RoomDirectoryApi
         return JsonResults.Empty;
     }
 
-    private static async Task<JsonObject> GetAlias(string roomAlias, RoomDirectory directory, ServerIdentity identity, HttpContext context)
+    private static async Task<JsonObject> GetAlias(string roomAlias, RoomDirectory directory, HttpContext context)
     {
-        var roomId = await directory.ResolveAsync(roomAlias, context.RequestAborted);
-        return new JsonObject { ["room_id"] = roomId, ["servers"] = new JsonArray(identity.ServerName) };
+        var resolved = await directory.ResolveWithServersAsync(roomAlias, context.RequestAborted);
+        return new JsonObject { ["room_id"] = resolved.RoomId, ["servers"] = new JsonArray([.. resolved.Servers.Select(s => JsonValue.Create(s))]) };
     }
 
     private static async Task<IResult> DeleteAlias(string roomAlias, RequestUser user, RoomDirectory directory, HttpContext context)

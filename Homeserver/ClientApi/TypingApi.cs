@@ -2,13 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Http;
 using Homeserver.Federation.Identifiers;
+using Homeserver.FederationApi.Edus;
 using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Sync;
 
 namespace Homeserver.ClientApi;
 
-/// <summary><c>PUT /rooms/{roomId}/typing/{userId}</c>: a joined user says they are (not) typing, delivered in sync as <c>m.typing</c>.</summary>
+/// <summary><c>PUT /rooms/{roomId}/typing/{userId}</c>: a joined user says they are (not) typing, delivered in sync as <c>m.typing</c> and to the room's other servers.</summary>
 public static class TypingApi
 {
     /// <summary>How long typing lasts when the client gives no timeout.</summary>
@@ -21,7 +22,7 @@ public static class TypingApi
     }
 
     private static async Task<IResult> PutTyping(string roomId, string userId, RequestUser user, TypingTracker typing, CurrentStateReader state,
-        HttpRequest request)
+        EduOutbox outbox, HttpRequest request)
     {
         if (!RoomId.IsValid(roomId))
             throw MatrixException.InvalidParam("Invalid room id.");
@@ -40,6 +41,12 @@ public static class TypingApi
         if (await state.MembershipAsync(roomId, user.UserId, request.HttpContext.RequestAborted) != "join")
             throw MatrixException.Forbidden("You are not in this room.");
         typing.SetTyping(roomId, user.UserId, typingValue.GetValue<bool>(), timeout);
+        await outbox.ToRoomAsync(roomId, TypingEduHandler.Type, new JsonObject
+        {
+            ["room_id"] = roomId,
+            ["user_id"] = user.UserId,
+            ["typing"] = typingValue.GetValue<bool>(),
+        }, request.HttpContext.RequestAborted);
         return JsonResults.Empty;
     }
 }

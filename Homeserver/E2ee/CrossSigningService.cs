@@ -48,7 +48,11 @@ public sealed class CrossSigningService(ICrossSigningKeyStore crossSigningKeys, 
         if (upload.IsEmpty)
             return;
         await crossSigningKeys.SetAsync(upload.UserId, upload.ChangedKeys, cancellationToken);
-        await notifier.NotifyAsync(upload.UserId, cancellationToken);
+        // The user-signing key is private to its owner: only master and self-signing changes concern other servers.
+        if (upload.ChangedKeys.Any(k => k.KeyType != CrossSigningKeyTypes.UserSigning))
+            await notifier.CrossSigningChangedAsync(upload.UserId, cancellationToken);
+        else
+            await notifier.NotifyAsync(upload.UserId, cancellationToken);
     }
 
     private static readonly (string Member, string Type)[] Members =

@@ -18,7 +18,7 @@ public sealed class DeviceKeyCleanup(
         await fallbackKeys.DeleteForDeviceAsync(userId, deviceId, cancellationToken);
         await signatures.DeleteForTargetAsync(userId, deviceId, cancellationToken);
         if (await deviceKeys.DeleteAsync(userId, deviceId, cancellationToken))
-            await notifier.NotifyAsync(userId, cancellationToken);
+            await notifier.DeviceChangedAsync(userId, deviceId, cancellationToken);
     }
 
     public async Task OnDeviceRenamedAsync(string userId, string deviceId, CancellationToken cancellationToken)
@@ -26,6 +26,6 @@ public sealed class DeviceKeyCleanup(
         if (await deviceKeys.GetAsync(userId, deviceId, cancellationToken) is null)
             return;
         await deviceLists.AppendAsync([userId], cancellationToken);
-        await notifier.NotifyAsync(userId, cancellationToken);
+        await notifier.DeviceChangedAsync(userId, deviceId, cancellationToken);
     }
 }

@@ -1,12 +1,14 @@
 using Homeserver.Accounts;
+using Homeserver.FederationApi.Edus;
 using Homeserver.Storage.E2ee;
 using Homeserver.Sync;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Homeserver.E2ee;
 
 public static class E2eeKeysServiceCollectionExtensions
 {
-    /// <summary>End-to-end encryption keys and the device-list stream of sync (needs storage, accounts and sync).</summary>
+    /// <summary>End-to-end encryption keys and the device-list stream of sync (needs storage, accounts and sync); remote users' keys over federation.</summary>
     public static IServiceCollection AddE2eeKeys(this IServiceCollection services)
     {
         services.AddSingleton<IDeviceKeyStore, DeviceKeyStore>();
@@ -18,6 +20,12 @@ public static class E2eeKeysServiceCollectionExtensions
         services.AddSingleton<LocalOrRemote>();
         services.AddSingleton<DeviceListNotifier>();
         services.AddSingleton<KeyUploadService>();
+        services.AddSingleton<LocalKeys>();
+        services.AddSingleton<IRemoteDeviceListStore, RemoteDeviceListStore>();
+        services.AddSingleton<RemoteDeviceLists>();
+        services.AddSingleton<RemoteKeys>();
+        services.AddSingleton<DeviceListFederation>();
+        services.TryAddSingleton<EduOutbox>();
         services.AddSingleton<KeyQueryService>();
         services.AddSingleton<KeyClaimService>();
         services.AddSingleton<CrossSigningService>();

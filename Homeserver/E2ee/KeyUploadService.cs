@@ -45,7 +45,7 @@ public sealed class KeyUploadService(
         {
             await deviceKeys.SetAsync(new DeviceKeysRecord(userId, deviceId, KeyJson.Canonical(newDeviceKeys!, "device_keys")),
                 time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-            await notifier.NotifyAsync(userId, cancellationToken);
+            await notifier.DeviceChangedAsync(userId, deviceId, cancellationToken);
         }
         foreach (var key in newFallbackKeys)
             await fallbackKeys.SetAsync(userId, deviceId, key, cancellationToken);

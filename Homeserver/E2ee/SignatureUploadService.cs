@@ -50,6 +50,15 @@ public sealed class SignatureUploadService(
             // Signatures of other users' master keys are visible to the signer only: the change is the signer's.
             await signatures.AddAsync(accepted, [requesterId], cancellationToken);
             await notifier.NotifyAsync(requesterId, cancellationToken);
+            // Newly signed own keys are served with the signature: other servers hear about them as key changes.
+            var ownMaster = own.GetValueOrDefault(CrossSigningKeyTypes.Master)?.KeyId["ed25519:".Length..];
+            foreach (var target in accepted.Where(s => s.TargetUserId == requesterId).Select(s => s.TargetKeyId).Distinct(StringComparer.Ordinal))
+            {
+                if (target == ownMaster)
+                    await notifier.CrossSigningChangedAsync(requesterId, cancellationToken);
+                else
+                    await notifier.DeviceChangedAsync(requesterId, target, cancellationToken);
+            }
         }
         return new JsonObject { ["failures"] = failures };
     }
@@ -86,7 +95,7 @@ public sealed class SignatureUploadService(
     private async Task<IEnumerable<KeySignatureRecord>> CheckOtherAsync(string requesterId, Dictionary<string, CrossSigningKeyRecord> own,
         string userId, string keyId, JsonObject signed, CancellationToken cancellationToken)
     {
-        if (!servers.IsLocal(userId, new JsonObject()))
+        if (!servers.IsLocal(userId))
             throw NotFound("Keys of users of other servers are not known here.");
         var theirs = await CrossSigningKeysAsync(userId, cancellationToken);
         if (!theirs.TryGetValue(CrossSigningKeyTypes.Master, out var master) || master.KeyId != "ed25519:" + keyId)

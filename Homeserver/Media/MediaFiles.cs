@@ -6,7 +6,9 @@ namespace Homeserver.Media;
 /// <summary>
 /// The media files on disk, laid out like Synapse's media store: <c>local_content/aa/bb/rest</c> for content
 /// and <c>local_thumbnails/aa/bb/rest/{w}-{h}-{type}-{subtype}-{method}</c> for thumbnails, where <c>aabbrest</c>
-/// is the media id. Paths are built only from valid media ids and checked to stay inside the store.
+/// is the media id. Other servers' media is cached as <c>remote_content/{server}/aa/bb/rest</c> with its thumbnails in
+/// <c>remote_thumbnail/{server}/aa/bb/rest/...</c> (see <see cref="Remote.RemoteMediaCache"/>).
+/// Paths are built only from valid media ids and server names and checked to stay inside the store.
 /// New files are written to <c>tmp/</c> in the store first and moved into place when complete.
 /// </summary>
 public sealed class MediaFiles
@@ -31,6 +33,23 @@ public sealed class MediaFiles
         if (!MediaIds.IsValid(type) || method is not (ThumbnailSizeConfig.Crop or ThumbnailSizeConfig.Scale))
             throw new ArgumentException("Unexpected thumbnail type or method.");
         return Inside(Path.Combine(["local_thumbnails", .. Split(mediaId), $"{width}-{height}-{type}-{method}"]));
+    }
+
+    /// <summary>The cached content of another server's media.</summary>
+    public string RemoteContentPath(string serverName, string mediaId) =>
+        Inside(Path.Combine(["remote_content", ServerFolder(serverName), .. Split(mediaId)]));
+
+    /// <summary>What is known of cached remote content (content type, file name), next to it.</summary>
+    public string RemoteMetadataPath(string serverName, string mediaId) => RemoteContentPath(serverName, mediaId) + ".json";
+
+    /// <summary>The thumbnail file of local or cached remote media.</summary>
+    public string ThumbnailPath(StoredMedia media, int width, int height, string contentType, string method)
+    {
+        if (media.Origin is null) return ThumbnailPath(media.MediaId, width, height, contentType, method);
+        var type = contentType.Replace('/', '-');
+        if (!MediaIds.IsValid(type) || method is not (ThumbnailSizeConfig.Crop or ThumbnailSizeConfig.Scale))
+            throw new ArgumentException("Unexpected thumbnail type or method.");
+        return Inside(Path.Combine(["remote_thumbnail", ServerFolder(media.Origin), .. Split(media.MediaId), $"{width}-{height}-{type}-{method}"]));
     }
 
     /// <summary>
@@ -100,6 +119,14 @@ public sealed class MediaFiles
         // Ids shorter than Synapse's five characters (never generated here) get a plain file name.
         if (!MediaIds.IsValid(mediaId)) throw new ArgumentException("Not a valid media id.", nameof(mediaId));
         return mediaId.Length < 5 ? ["_short", mediaId] : [mediaId[..2], mediaId[2..4], mediaId[4..]];
+    }
+
+    /// <summary>A server name as a folder name: only a valid one (letters, digits, '-', '.', ':', brackets), never '.' or '..'.</summary>
+    private static string ServerFolder(string serverName)
+    {
+        if (!ServerNameSyntax.IsValid(serverName, out _) || serverName.Contains('/') || serverName.Contains('\\') || serverName.All(c => c == '.'))
+            throw new ArgumentException("Not a valid server name.", nameof(serverName));
+        return serverName;
     }
 
     private string Inside(string relative)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Homeserver.Configuration;
 using Homeserver.Federation.Http;
+using Homeserver.Media.Remote;
 using Homeserver.Storage.Media;
 
 namespace Homeserver.Media;
@@ -16,6 +17,7 @@ public sealed class MediaRepository(
     UploadWakeups wakeups,
     HomeserverConfig config,
     TimeProvider time,
+    RemoteMediaCache remoteMedia,
     ILogger<MediaRepository> logger)
 {
     /// <summary>The longest a download waits for a pending upload, whatever <c>timeout_ms</c> says.</summary>
@@ -94,13 +96,20 @@ public sealed class MediaRepository(
     }
 
     /// <summary>
-    /// The uploaded content of a local media id, waiting up to <paramref name="wait"/> (bounded by
-    /// <see cref="MaxWait"/>) while its upload is pending: 504 <c>M_NOT_YET_UPLOADED</c> after that; 404 for
-    /// unknown, expired or remote ids.
+    /// The uploaded content of a media id, waiting up to <paramref name="wait"/> (bounded by <see cref="MaxWait"/>)
+    /// while a local upload is pending: 504 <c>M_NOT_YET_UPLOADED</c> after that; 404 for unknown or expired ids.
+    /// Other servers' media comes from the <see cref="RemoteMediaCache"/> (fetched on first use), unless
+    /// <paramref name="allowRemote"/> is false (the legacy endpoints' <c>allow_remote=false</c>): then it is 404.
     /// </summary>
-    public async Task<StoredMedia> GetAsync(string serverName, string mediaId, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<StoredMedia> GetAsync(string serverName, string mediaId, TimeSpan wait, CancellationToken cancellationToken,
+        bool allowRemote = true)
     {
-        RequireLocal(serverName, mediaId);
+        RequireValid(serverName, mediaId);
+        if (serverName != config.ServerName)
+        {
+            if (!allowRemote) throw MatrixException.NotFound("Media from other servers is not fetched for this request (allow_remote=false).");
+            return await remoteMedia.GetAsync(serverName, mediaId, wait > MaxWait ? MaxWait : wait, cancellationToken);
+        }
         if (wait > MaxWait) wait = MaxWait;
         var started = Stopwatch.GetTimestamp();
         while (true)
@@ -113,7 +122,7 @@ public sealed class MediaRepository(
             {
                 var path = files.ContentPath(mediaId);
                 if (!File.Exists(path)) throw MatrixException.NotFound("Media not found.");
-                return new StoredMedia(record, path);
+                return StoredMedia.Local(record, path);
             }
             var remaining = wait - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
@@ -131,16 +140,22 @@ public sealed class MediaRepository(
 
     /// <summary>
     /// Checks an mxc server name and media id from a request before anything touches the database or the
-    /// file system: 400 for malformed ones, 404 for other servers' media (remote media needs federation).
+    /// file system: 400 for malformed ones, 404 for other servers' media (uploads go only to this server's ids).
     /// </summary>
     public void RequireLocal(string serverName, string mediaId)
+    {
+        RequireValid(serverName, mediaId);
+        if (serverName != config.ServerName)
+            throw MatrixException.NotFound("Media from other servers is not available.");
+    }
+
+    /// <summary>400 <c>M_INVALID_PARAM</c> for a malformed mxc server name or media id.</summary>
+    public static void RequireValid(string serverName, string mediaId)
     {
         if (!ServerNameSyntax.IsValid(serverName, out _))
             throw MatrixException.InvalidParam("The server name of the media is not valid.");
         if (!MediaIds.IsValid(mediaId))
             throw MatrixException.InvalidParam("Media ids consist of A-Z, a-z, 0-9, '_' and '-'.");
-        if (serverName != config.ServerName)
-            throw MatrixException.NotFound("Media from other servers is not available.");
     }
 
     private void CheckDeclaredLength(long? contentLength)

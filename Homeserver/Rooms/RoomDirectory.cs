@@ -5,15 +5,17 @@ using Homeserver.Federation.Http;
 using Homeserver.Federation.Identifiers;
 using Homeserver.Federation.Rooms;
 using Homeserver.Federation.RoomVersions;
+using Homeserver.FederationQueries;
 using Homeserver.Storage.RoomAliases;
 
 namespace Homeserver.Rooms;
 
 /// <summary>
 /// Local room aliases (the "Room aliases" part of the room directory): create, resolve, delete and list.
-/// Only aliases of this server are held; remote aliases need federation queries, which this server lacks.
+/// Only aliases of this server are held; remote aliases are resolved by asking their server (<see cref="RemoteRoomAliases"/>).
 /// </summary>
-public sealed class RoomDirectory(IRoomAliasStore aliases, RoomStateReader reader, HistoryVisibility visibility, ServerIdentity identity)
+public sealed class RoomDirectory(IRoomAliasStore aliases, RoomStateReader reader, HistoryVisibility visibility, ServerIdentity identity,
+    RoomServers roomServers, RemoteRoomAliases remoteAliases)
 {
     /// <summary>Maps a new local alias to a room the user is joined to; 409 <c>M_UNKNOWN</c> when it is taken.</summary>
     public async Task CreateAsync(string userId, string roomAlias, string roomId, CancellationToken cancellationToken)
@@ -27,15 +29,24 @@ public sealed class RoomDirectory(IRoomAliasStore aliases, RoomStateReader reade
             throw new MatrixException(409, ErrorCodes.Unknown, $"Room alias {roomAlias} already exists.");
     }
 
-    /// <summary>The room a local alias names; 404 for unknown and (until federation) remote aliases.</summary>
-    public async Task<string> ResolveAsync(string roomAlias, CancellationToken cancellationToken)
+    /// <summary>The room an alias names; 404 for unknown aliases (see <see cref="ResolveWithServersAsync"/>).</summary>
+    public async Task<string> ResolveAsync(string roomAlias, CancellationToken cancellationToken) =>
+        (await ResolveWithServersAsync(roomAlias, cancellationToken)).RoomId;
+
+    /// <summary>
+    /// The room an alias names and servers to join it through: for a local alias, the servers with members in the
+    /// room (this one first); a remote alias is asked of its server (404 when unknown there, 502 when it cannot answer).
+    /// </summary>
+    public async Task<ResolvedRoomAlias> ResolveWithServersAsync(string roomAlias, CancellationToken cancellationToken)
     {
         var alias = Parse(roomAlias);
         if (alias.Server.ToString() != identity.ServerName)
-            throw MatrixException.NotFound($"Room alias {roomAlias} belongs to another server, and resolving remote aliases over federation is not supported yet.");
+            return await remoteAliases.ResolveAsync(alias, cancellationToken);
         var record = await aliases.GetAsync(roomAlias, cancellationToken)
             ?? throw MatrixException.NotFound($"Room alias {roomAlias} not found.");
-        return record.RoomId;
+        var servers = (await roomServers.GetJoinedServersAsync(record.RoomId, cancellationToken)).Where(s => s != identity.ServerName).ToList();
+        servers.Insert(0, identity.ServerName);
+        return new ResolvedRoomAlias(record.RoomId, servers);
     }
 
     /// <summary>Removes an alias: its creator, or a user who may send <c>m.room.canonical_alias</c> in the room, may.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Homeserver.Federation.History;
 using Homeserver.Federation.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Storage.Events;
@@ -8,10 +9,11 @@ namespace Homeserver.Sync;
 /// <summary>
 /// <c>GET /rooms/{roomId}/messages</c>: pages through a room's events in stream order between
 /// pagination tokens. Current members may read the history, former members up to their leave;
-/// others only a world-readable room.
+/// others only a world-readable room. Paging backwards past the oldest events held here asks the
+/// room's other servers for older ones (<see cref="RoomBackfiller"/>), which sort before them.
 /// </summary>
 public sealed class RoomMessagesService(IRoomEventStore events, IRoomTimelineStore timeline, RoomTimelineReader reader, ClientEventWriter writer,
-    CurrentStateReader state)
+    CurrentStateReader state, RoomBackfiller backfiller)
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 1000;
@@ -21,11 +23,15 @@ public sealed class RoomMessagesService(IRoomEventStore events, IRoomTimelineSto
     {
         var max = await events.GetMaxStreamOrderingAsync(cancellationToken);
         max = await VisibleUpToAsync(user.UserId, roomId, max, cancellationToken);
-        var fromPosition = Math.Min(from is null ? (backwards ? max : 0) : PaginationToken.Parse(from, "from"), max);
-        var toPosition = to is null ? (backwards ? 0 : max) : Math.Min(PaginationToken.Parse(to, "to"), max);
+        var fromPosition = Math.Min(from is null ? (backwards ? max : PaginationToken.Earliest) : PaginationToken.Parse(from, "from"), max);
+        var toPosition = to is null ? (backwards ? PaginationToken.Earliest : max) : Math.Min(PaginationToken.Parse(to, "to"), max);
         var (after, upTo) = backwards ? (toPosition, fromPosition) : (fromPosition, toPosition);
 
         var slice = await reader.ReadAsync(roomId, after, upTo, backwards, limit, filter, cancellationToken);
+        // The start of what is held here: older events may be on other servers.
+        if (backwards && to is null && !slice.HasMore && slice.Events.Count < limit
+            && await backfiller.BackfillAsync(roomId, cancellationToken) > 0)
+            slice = await reader.ReadAsync(roomId, after, upTo, backwards, limit, filter, cancellationToken);
         var response = new JsonObject
         {
             ["chunk"] = await writer.FormatAsync(roomId, slice.Events, user.UserId, user.DeviceId, includeRoomId: true, cancellationToken,

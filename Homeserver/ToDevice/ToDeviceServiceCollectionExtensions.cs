@@ -1,5 +1,6 @@
 using Homeserver.Storage.ToDevice;
 using Homeserver.Sync;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Homeserver.ToDevice;
 
@@ -9,6 +10,7 @@ public static class ToDeviceServiceCollectionExtensions
     public static IServiceCollection AddToDevice(this IServiceCollection services)
     {
         services.AddSingleton<IToDeviceStore, ToDeviceStore>();
+        services.TryAddSingleton<FederationApi.Edus.EduOutbox>();
         services.AddSingleton<ToDeviceSender>();
         services.AddSingleton<IToDeviceSync, ToDeviceInbox>();
         services.AddSingleton<Accounts.IDeviceChangeListener, ToDeviceInboxCleanup>();

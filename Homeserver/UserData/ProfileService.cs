@@ -1,12 +1,21 @@
+using Homeserver.Federation.Identifiers;
+using Homeserver.Federation.Rooms;
+using Homeserver.FederationQueries;
 using Homeserver.Storage.UserData;
 
 namespace Homeserver.UserData;
 
-/// <summary>Reads and changes profiles, telling every <see cref="IProfileChangeListener"/> about changes.</summary>
-public sealed class ProfileService(IProfileStore store, IEnumerable<IProfileChangeListener> listeners)
+/// <summary>
+/// Reads and changes profiles, telling every <see cref="IProfileChangeListener"/> about changes. Profiles of other
+/// servers' users are read from their server (<see cref="RemoteProfiles"/>); only local ones can change.
+/// </summary>
+public sealed class ProfileService(IProfileStore store, IEnumerable<IProfileChangeListener> listeners, ServerIdentity identity,
+    RemoteProfiles remoteProfiles)
 {
     public Task<ProfileRecord?> GetAsync(string userId, CancellationToken cancellationToken) =>
-        store.GetAsync(userId, cancellationToken);
+        UserId.TryParse(userId, out var id) && id.Server.ToString() != identity.ServerName
+            ? remoteProfiles.GetAsync(id, cancellationToken)
+            : store.GetAsync(userId, cancellationToken);
 
     /// <summary>Sets (null: clears) the display name; the value is already validated.</summary>
     public Task SetDisplayNameAsync(string userId, string? displayName, CancellationToken cancellationToken) =>

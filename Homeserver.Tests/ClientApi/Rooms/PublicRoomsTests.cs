@@ -115,7 +115,8 @@ public class PublicRoomsTests(RoomsFixture fixture) : IClassFixture<RoomsFixture
         await anonymous.ShouldBeMatrixErrorAsync(401, ErrorCodes.MissingToken);
         await (await alice.SendAsync(HttpMethod.Get, "/publicRooms?since=garbage")).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
         await (await alice.SendAsync(HttpMethod.Get, "/publicRooms?limit=-1")).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
-        await (await alice.SendAsync(HttpMethod.Get, "/publicRooms?server=elsewhere.example")).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
+        await (await alice.SendAsync(HttpMethod.Get, "/publicRooms?server=bad%20name")).ShouldBeMatrixErrorAsync(400, ErrorCodes.InvalidParam);
+        await (await alice.SendAsync(HttpMethod.Get, "/publicRooms?server=elsewhere.example")).ShouldBeMatrixErrorAsync(502, ErrorCodes.Unknown); // unreachable
         await (await alice.SendAsync(HttpMethod.Post, "/publicRooms", new JsonObject { ["limit"] = "ten" })).ShouldBeMatrixErrorAsync(400, ErrorCodes.BadJson);
         await (await alice.SendAsync(HttpMethod.Post, "/publicRooms", new JsonObject { ["filter"] = new JsonObject { ["room_types"] = new JsonArray(1) } }))
             .ShouldBeMatrixErrorAsync(400, ErrorCodes.BadJson);

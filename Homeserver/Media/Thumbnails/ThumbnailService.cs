@@ -26,9 +26,9 @@ public sealed class ThumbnailService(
     private readonly SemaphoreSlim _renders = new(MaxConcurrentRenders);
 
     public async Task<ThumbnailFile> GetAsync(string serverName, string mediaId, int width, int height, string method, bool animated,
-        TimeSpan wait, CancellationToken cancellationToken)
+        TimeSpan wait, CancellationToken cancellationToken, bool allowRemote = true)
     {
-        var media = await repository.GetAsync(serverName, mediaId, wait, cancellationToken);
+        var media = await repository.GetAsync(serverName, mediaId, wait, cancellationToken, allowRemote);
         var contentType = UploadMetadata.BareType(media.ContentType);
         if (!ImageFormats.IsDecodable(contentType))
             throw CannotThumbnail();
@@ -47,9 +47,11 @@ public sealed class ThumbnailService(
 
         var outputType = ImageFormats.ThumbnailTypeFor(contentType);
         var size = plan.Size;
-        var path = files.ThumbnailPath(mediaId, size.Width, size.Height, outputType, size.Method);
+        var path = files.ThumbnailPath(media, size.Width, size.Height, outputType, size.Method);
         var fileName = "thumbnail" + Extension(outputType);
-        if (await store.GetThumbnailAsync(mediaId, size.Width, size.Height, size.Method, outputType, cancellationToken) is not null && File.Exists(path))
+        // Remote media's thumbnails have no rows: their files, moved into place whole, are the record.
+        if (File.Exists(path) && (media.IsRemote
+                || await store.GetThumbnailAsync(mediaId, size.Width, size.Height, size.Method, outputType, cancellationToken) is not null))
             return new ThumbnailFile(path, outputType, fileName);
 
         await RenderAsync(media, plan, outputType, path, cancellationToken);
@@ -64,11 +66,12 @@ public sealed class ThumbnailService(
             using var temporary = await Task.Run(() => RenderToTemporary(media.FilePath, plan, outputType), cancellationToken);
             MediaFiles.ReplaceWith(temporary, path);
             var size = plan.Size;
-            await store.AddThumbnailAsync(new MediaThumbnailRecord(media.Record.MediaId, size.Width, size.Height, size.Method, outputType, temporary.Length), cancellationToken);
+            if (!media.IsRemote)
+                await store.AddThumbnailAsync(new MediaThumbnailRecord(media.MediaId, size.Width, size.Height, size.Method, outputType, temporary.Length), cancellationToken);
         }
         catch (InvalidDataException e)
         {
-            MediaLog.ThumbnailFailed(logger, media.Record.MediaId, e.Message);
+            MediaLog.ThumbnailFailed(logger, media.MediaId, e.Message);
             throw CannotThumbnail();
         }
         finally
