@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Homeserver.Federation.Events;
+using Homeserver.Federation.Rooms;
+using Homeserver.Federation.RoomVersions;
+
+namespace Homeserver.Federation.Receiving;
+
+/// <summary>
+/// One PDU of an inbound transaction through the pipeline, and the answer for it in the transaction's
+/// response. When its prev events are unknown here, the gap is filled from its origin: first with the
+/// events in between (<see cref="MissingEventsFetcher"/>), else with the state before it (<see cref="RemoteStateFetcher"/>).
+/// </summary>
+public sealed class InboundPduProcessor(RoomEventPipeline pipeline, MissingEventsFetcher fetcher, RemoteStateFetcher stateFetcher)
+{
+    /// <summary>Processes the PDU (already known to be of a room of this server, of that room's version).</summary>
+    public async Task<JsonObject> ProcessAsync(string origin, JsonObject json, RoomVersion version, FetchBudget budget,
+        CancellationToken cancellationToken)
+    {
+        var result = await pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome != RoomEventOutcome.MissingEvents || Parse(json, version) is not { } pdu) return Answer(result);
+
+        if (await fetcher.FetchMissingPrevEventsAsync(origin, pdu, budget, cancellationToken).ConfigureAwait(false))
+        {
+            result = await pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome != RoomEventOutcome.MissingEvents) return Answer(result);
+        }
+        return Answer(await stateFetcher.ReceiveWithRemoteStateAsync(origin, pdu, budget, cancellationToken).ConfigureAwait(false) ?? result);
+    }
+
+    /// <summary>
+    /// The spec's per-PDU result: an empty object for a processed event (accepted, already known or soft-failed,
+    /// which is stored), an error text for one that was dropped, rejected or could not be placed.
+    /// </summary>
+    public static JsonObject Answer(RoomEventResult result) => result.Outcome switch
+    {
+        RoomEventOutcome.Accepted or RoomEventOutcome.AlreadyKnown or RoomEventOutcome.SoftFailed => [],
+        RoomEventOutcome.Rejected => Error($"rejected by the auth rules{(result.Rule is null ? "" : " (" + result.Rule + ")")}: {result.Reason}"),
+        RoomEventOutcome.MissingEvents => Error("the event's predecessors could not be found: " + result.Reason),
+        _ => Error(result.Reason ?? "the event was not accepted"),
+    };
+
+    public static JsonObject Error(string message) => new() { ["error"] = message };
+
+    private static Pdu? Parse(JsonObject json, RoomVersion version)
+    {
+        try
+        {
+            return PduParser.FromJson(json.DeepClone().AsObject(), version);
+        }
+        catch (PduFormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Homeserver.Federation.Events;
+using Homeserver.Federation.Identifiers;
+using EventId = Homeserver.Federation.Identifiers.EventId;
+using Homeserver.Federation.RoomVersions;
+using Homeserver.Federation.Sending;
+using Homeserver.Storage.Events;
+using Homeserver.Storage.Federation;
+using Microsoft.Extensions.Logging;
+
+namespace Homeserver.Federation.Receiving;
+
+/// <summary>
+/// Processes inbound transactions (<c>PUT /send/{txnId}</c>): each PDU through the room pipeline, the
+/// rooms concurrently but each room's PDUs in transaction order, then the EDUs through their handlers.
+/// One bad PDU only gets an error in the answer. The answer is stored per (origin, transaction id), so a
+/// retried transaction is answered the same way without being processed again.
+/// </summary>
+public sealed class TransactionReceiver(IInboundTransactionStore transactions, IRoomEventStore events, InboundPduProcessor processor,
+    EduDispatcher edus, FederationSender sender, TimeProvider time, ILogger<TransactionReceiver> logger)
+{
+    /// <summary>Requests one transaction may make to fill gaps before its PDUs.</summary>
+    public const int FetchRequestsPerTransaction = 100;
+
+    /// <summary>How long answers are kept: a sender retries a transaction within minutes, not days.</summary>
+    public static readonly TimeSpan AnswerRetention = TimeSpan.FromDays(1);
+
+    private readonly ConcurrentDictionary<(string Origin, string TransactionId), Lazy<Task<JsonObject>>> _inFlight = new();
+
+    /// <exception cref="Http.MatrixException">For a body that is not a valid transaction.</exception>
+    public async Task<JsonObject> ReceiveAsync(string origin, string transactionId, JsonObject body, CancellationToken cancellationToken)
+    {
+        var transaction = InboundTransaction.Parse(origin, transactionId, body);
+        // The origin is up: what we have queued for it need not wait out a backoff.
+        sender.ResetBackoff(origin);
+
+        if (await transactions.GetResponseAsync(origin, transactionId, cancellationToken).ConfigureAwait(false) is { } stored
+            && JsonNode.Parse(stored) is JsonObject storedAnswer)
+            return storedAnswer;
+
+        // A retry that arrives while the first attempt is still processed waits for its answer.
+        var key = (origin, transactionId);
+        var work = _inFlight.GetOrAdd(key, _ => new Lazy<Task<JsonObject>>(() => ProcessAndStoreAsync(transaction, cancellationToken)));
+        try
+        {
+            return (await work.Value.ConfigureAwait(false)).DeepClone().AsObject();
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<(string, string), Lazy<Task<JsonObject>>>(key, work));
+        }
+    }
+
+    private async Task<JsonObject> ProcessAndStoreAsync(InboundTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (transaction.MalformedEdus > 0)
+            ReceivingLog.EduMalformed(logger, transaction.Origin, $"{transaction.MalformedEdus} EDUs lack a string edu_type or an object content");
+        var results = await ProcessPdusAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await edus.DispatchAsync(transaction.Origin, transaction.Edus, cancellationToken).ConfigureAwait(false);
+
+        var answer = new JsonObject { ["pdus"] = results };
+        var now = time.GetUtcNow();
+        await transactions.SaveResponseAsync(transaction.Origin, transaction.TransactionId, answer.ToJsonString(), now.ToUnixTimeMilliseconds(),
+            (now - AnswerRetention).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    /// <summary>The PDUs grouped by room (in transaction order within each), the rooms processed concurrently.</summary>
+    private async Task<JsonObject> ProcessPdusAsync(InboundTransaction transaction, CancellationToken cancellationToken)
+    {
+        var results = new ConcurrentDictionary<string, JsonObject>(StringComparer.Ordinal);
+        var byRoom = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        foreach (var pdu in transaction.Pdus)
+        {
+            if (pdu["room_id"] is JsonValue room && room.TryGetValue(out string? roomId) && RoomId.IsValid(roomId))
+                (byRoom.TryGetValue(roomId, out var list) ? list : byRoom[roomId] = []).Add(pdu);
+            else if (DeclaredEventId(pdu) is { } eventId)
+                results[eventId] = InboundPduProcessor.Error("the event has no valid room_id");
+            else
+                ReceivingLog.PduWithoutId(logger, transaction.Origin, "no valid room_id");
+        }
+        var budget = new FetchBudget(FetchRequestsPerTransaction);
+        await Task.WhenAll(byRoom.Select(r => ProcessRoomAsync(transaction.Origin, r.Key, r.Value, budget, results, cancellationToken)))
+            .ConfigureAwait(false);
+
+        var answer = new JsonObject();
+        foreach (var (eventId, result) in results.OrderBy(r => r.Key, StringComparer.Ordinal)) answer[eventId] = result;
+        return answer;
+    }
+
+    private async Task ProcessRoomAsync(string origin, string roomId, List<JsonObject> pdus, FetchBudget budget,
+        ConcurrentDictionary<string, JsonObject> results, CancellationToken cancellationToken)
+    {
+        var room = await events.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
+        var version = room is null ? null : RoomVersionRegistry.Find(room.RoomVersion);
+        foreach (var pdu in pdus)
+        {
+            if (version is null)
+            {
+                if (DeclaredEventId(pdu) is { } declared) results[declared] = InboundPduProcessor.Error($"the room {roomId} is not known here");
+                else ReceivingLog.PduWithoutId(logger, origin, $"room {roomId} is not known here");
+                continue;
+            }
+            var eventId = EventIdOf(pdu, version);
+            if (eventId is null)
+            {
+                ReceivingLog.PduWithoutId(logger, origin, "its event id cannot be computed");
+                continue;
+            }
+            try
+            {
+                results[eventId] = await processor.ProcessAsync(origin, pdu, version, budget, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                ReceivingLog.PduFailed(logger, e, eventId, origin);
+                results[eventId] = InboundPduProcessor.Error("the event could not be processed");
+            }
+        }
+    }
+
+    /// <summary>The event's id in its room version (v1–v2: the one it carries, when it is an event id), or null.</summary>
+    private static string? EventIdOf(JsonObject pdu, RoomVersion version)
+    {
+        try
+        {
+            var id = EventIds.Compute(pdu, version);
+            return EventId.IsValid(id) ? id : null;
+        }
+        catch (Exception e) when (e is PduFormatException or Json.CanonicalJsonException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An <c>event_id</c> the PDU carries (room versions 1–2), to answer for a PDU whose room is unusable.</summary>
+    private static string? DeclaredEventId(JsonObject pdu) =>
+        pdu["event_id"] is JsonValue v && v.TryGetValue(out string? id) && EventId.IsValid(id) ? id : null;
+}
