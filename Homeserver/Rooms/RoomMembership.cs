@@ -23,7 +23,8 @@ public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reade
     public async Task<string> JoinAsync(string userId, bool isGuest, string roomIdOrAlias, string? reason, CancellationToken cancellationToken,
         IReadOnlyList<string>? servers = null)
     {
-        var roomId = await ResolveAsync(roomIdOrAlias, cancellationToken);
+        var (roomId, aliasServers) = await ResolveAsync(roomIdOrAlias, cancellationToken);
+        servers = WithAliasServers(servers, aliasServers);
         if (await RemoteCandidatesAsync(roomId, userId, servers, cancellationToken) is { } candidates)
         {
             if (isGuest) throw new MatrixException(403, ErrorCodes.GuestAccessForbidden, "Guests cannot join rooms of other servers.");
@@ -43,7 +44,8 @@ public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reade
     public async Task<string> KnockAsync(string userId, string roomIdOrAlias, string? reason, CancellationToken cancellationToken,
         IReadOnlyList<string>? servers = null)
     {
-        var roomId = await ResolveAsync(roomIdOrAlias, cancellationToken);
+        var (roomId, aliasServers) = await ResolveAsync(roomIdOrAlias, cancellationToken);
+        servers = WithAliasServers(servers, aliasServers);
         if (await RemoteCandidatesAsync(roomId, userId, servers, cancellationToken) is { } candidates)
         {
             await remote.KnockAsync(roomId, userId, candidates, await ContentAsync(userId, "knock", reason, cancellationToken), cancellationToken);
@@ -124,13 +126,18 @@ public sealed class RoomMembership(RoomEventSender sender, RoomStateReader reade
     }
 
     /// <summary>A room id: local aliases resolve through the directory.</summary>
-    private async Task<string> ResolveAsync(string roomIdOrAlias, CancellationToken cancellationToken)
+    /// <summary>The room id, and for an alias the servers its directory names (to join through when the room is not served here).</summary>
+    private async Task<(string RoomId, IReadOnlyList<string> Servers)> ResolveAsync(string roomIdOrAlias, CancellationToken cancellationToken)
     {
+        IReadOnlyList<string> servers = [];
         if (RoomAlias.IsValid(roomIdOrAlias))
-            roomIdOrAlias = await directory.ResolveAsync(roomIdOrAlias, cancellationToken);
+            (roomIdOrAlias, servers) = await directory.ResolveWithServersAsync(roomIdOrAlias, cancellationToken);
         if (!RoomId.IsValid(roomIdOrAlias)) throw MatrixException.InvalidParam($"'{roomIdOrAlias}' is not a room ID or alias.");
-        return roomIdOrAlias;
+        return (roomIdOrAlias, servers);
     }
+
+    private static IReadOnlyList<string> WithAliasServers(IReadOnlyList<string>? servers, IReadOnlyList<string> aliasServers) =>
+        [.. (servers ?? []).Concat(aliasServers).Distinct(StringComparer.Ordinal)];
 
     private async Task RequireKnownAsync(string roomId, CancellationToken cancellationToken)
     {
