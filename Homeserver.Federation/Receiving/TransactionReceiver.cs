@@ -9,6 +9,8 @@ using Homeserver.Storage.Events;
 using Homeserver.Storage.Federation;
 using Microsoft.Extensions.Logging;
 
+using Homeserver.Federation.Rooms;
+
 namespace Homeserver.Federation.Receiving;
 
 /// <summary>
@@ -18,7 +20,7 @@ namespace Homeserver.Federation.Receiving;
 /// retried transaction is answered the same way without being processed again.
 /// </summary>
 public sealed class TransactionReceiver(IInboundTransactionStore transactions, IRoomEventStore events, InboundPduProcessor processor,
-    EduDispatcher edus, FederationSender sender, TimeProvider time, ILogger<TransactionReceiver> logger)
+    EduDispatcher edus, FederationSender sender, RoomServerAcl acl, TimeProvider time, ILogger<TransactionReceiver> logger)
 {
     /// <summary>Requests one transaction may make to fill gaps before its PDUs.</summary>
     public const int FetchRequestsPerTransaction = 100;
@@ -94,12 +96,14 @@ public sealed class TransactionReceiver(IInboundTransactionStore transactions, I
     {
         var room = await events.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         var version = room is null ? null : RoomVersionRegistry.Find(room.RoomVersion);
+        var denied = version is not null && !await acl.IsAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
         foreach (var pdu in pdus)
         {
-            if (version is null)
+            if (version is null || denied)
             {
-                if (DeclaredEventId(pdu) is { } declared) results[declared] = InboundPduProcessor.Error($"the room {roomId} is not known here");
-                else ReceivingLog.PduWithoutId(logger, origin, $"room {roomId} is not known here");
+                var problem = denied ? $"the server ACL of {roomId} denies {origin}" : $"the room {roomId} is not known here";
+                if ((version is null ? DeclaredEventId(pdu) : EventIdOf(pdu, version)) is { } known) results[known] = InboundPduProcessor.Error(problem);
+                else ReceivingLog.PduWithoutId(logger, origin, problem);
                 continue;
             }
             var eventId = EventIdOf(pdu, version);

@@ -31,6 +31,26 @@ public sealed class TransactionReceiverTests
     }
 
     [Fact]
+    public async Task Pdus_from_a_server_the_room_ACL_denies_get_an_error_and_are_not_stored()
+    {
+        using var bed = new TransactionTestBed();
+        var (creator, _, roomId) = await bed.LocalRoomAsync();
+        var version = await bed.Events.VersionOfAsync(roomId);
+        await bed.RemoteJoinAsync(roomId);
+        var alice = bed.Events.UserId("alice");
+        await bed.Rooms.SendAsync(roomId, creator, "m.room.server_acl",
+            new JsonObject { ["allow"] = new JsonArray("*"), ["deny"] = new JsonArray(TransactionTestBed.RemoteName) }, "");
+        var message = await bed.Events.MessageAsync(roomId, alice, "through the ACL?");
+
+        var answer = await bed.SendOkAsync("txn-acl", bed.Events.Transaction([message]));
+
+        var id = RemoteRoomEvents.IdOf(message, version);
+        ((string?)answer["pdus"]?[id]?["error"]).Should().Contain("server ACL", answer.ToJsonString());
+        (await bed.Host.Services.GetRequiredService<Homeserver.Storage.Events.IRoomEventStore>().GetEventAsync(id, CancellationToken.None))
+            .Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_repeated_transaction_id_gets_the_first_answer_and_is_not_processed_again()
     {
         using var bed = new TransactionTestBed();

@@ -13,7 +13,7 @@ namespace Homeserver.FederationApi.Edus;
 /// <c>m.read</c> is federated (private receipts never leave their server).
 /// </summary>
 public sealed class ReceiptEduHandler(IReceiptStore receipts, RoomServers roomServers, CurrentStateReader state, SyncWakeups wakeups,
-    TimeProvider time, ILogger<ReceiptEduHandler> logger) : IEduHandler
+    TimeProvider time, RoomServerAcl acl, ILogger<ReceiptEduHandler> logger) : IEduHandler
 {
     public const string Type = "m.receipt";
 
@@ -28,6 +28,11 @@ public sealed class ReceiptEduHandler(IReceiptStore receipts, RoomServers roomSe
             if (!RoomId.IsValid(roomId) || byType is not JsonObject types)
             {
                 EduLog.Ignored(logger, Type, origin, "malformed room entry");
+                continue;
+            }
+            if (!await acl.IsAllowedAsync(roomId, origin, cancellationToken))
+            {
+                EduLog.Ignored(logger, Type, origin, $"the server ACL of {roomId} denies the origin");
                 continue;
             }
             if (!await roomServers.IsInRoomAsync(roomId, origin, cancellationToken))

@@ -10,7 +10,7 @@ namespace Homeserver.FederationApi.Edus;
 /// Inbound <c>m.typing</c>: a user of the origin, joined to a room the origin is in, starts or stops typing;
 /// local syncs see it like a local user's typing.
 /// </summary>
-public sealed class TypingEduHandler(TypingTracker typing, RoomServers roomServers, CurrentStateReader state, ILogger<TypingEduHandler> logger)
+public sealed class TypingEduHandler(TypingTracker typing, RoomServers roomServers, CurrentStateReader state, RoomServerAcl acl, ILogger<TypingEduHandler> logger)
     : IEduHandler
 {
     public const string Type = "m.typing";
@@ -28,6 +28,11 @@ public sealed class TypingEduHandler(TypingTracker typing, RoomServers roomServe
         if (roomId is null || !RoomId.IsValid(roomId) || userId is null || isTyping is null)
         {
             EduLog.Ignored(logger, Type, origin, "malformed, or the user is not of the origin");
+            return;
+        }
+        if (!await acl.IsAllowedAsync(roomId, origin, cancellationToken))
+        {
+            EduLog.Ignored(logger, Type, origin, $"the server ACL of {roomId} denies the origin");
             return;
         }
         if (!await roomServers.IsInRoomAsync(roomId, origin, cancellationToken) || await state.MembershipAsync(roomId, userId, cancellationToken) != "join")
