@@ -99,6 +99,23 @@ public sealed class TwoServerScenarioTests
     }
 
     [Fact]
+    public async Task A_user_of_another_server_invited_at_room_creation_gets_the_invite()
+    {
+        var servers = new TwoServers();
+        using var _ = servers;
+        var alice = await servers.UserOnAAsync();
+        var bob = await servers.UserOnBAsync();
+
+        var roomId = await bob.CreateRoomAsync(new JsonObject
+        {
+            ["preset"] = "trusted_private_chat", ["is_direct"] = true, ["invite"] = new JsonArray(alice.UserId),
+        });
+
+        await EventuallyAsync(async () => (await SyncAsync(alice))["rooms"]?["invite"]?[roomId] is not null, "A's user sees the invite");
+        (await MembershipAsync(bob, roomId, alice.UserId)).Should().Be("invite");
+    }
+
+    [Fact]
     public async Task Messages_sent_while_a_server_is_down_all_arrive_in_order_after_it_returns()
     {
         var (servers, alice, bob, roomId) = await SharedRoomAsync();

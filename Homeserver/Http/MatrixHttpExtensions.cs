@@ -45,6 +45,7 @@ public static class MatrixHttpExtensions
         app.UseMiddleware<MatrixCorsMiddleware>();
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<EscapedSlashRouteValues>();
         app.UseMiddleware<MatrixAuthMiddleware>();
         app.UseMiddleware<FederationApi.FederationAuthMiddleware>();
         return app;

@@ -1,3 +1,4 @@
+using Homeserver.Federation.Transport;
 using System.Text.Json.Nodes;
 using Homeserver.Configuration;
 using Homeserver.Federation.Http;
@@ -15,7 +16,7 @@ namespace Homeserver.Rooms;
 /// state (join rules, history visibility, guest access), <c>initial_state</c>, name, topic, invites.
 /// </summary>
 public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sender, IRoomEventStore store, IProfileStore profiles, HomeserverConfig config,
-    RoomDirectory directory, PublishedRoomsDirectory publishedRooms)
+    RoomDirectory directory, PublishedRoomsDirectory publishedRooms, RemoteInvites remoteInvites, ILogger<RoomCreation> logger)
 {
     private sealed record StateEvent(string Type, string StateKey, JsonObject Content);
 
@@ -100,7 +101,21 @@ public sealed class RoomCreation(RoomEventPipeline pipeline, RoomEventSender sen
         {
             var content = new JsonObject { ["membership"] = "invite" };
             if (isDirect) content["is_direct"] = true;
-            await SendStateAsync(roomId, creator, new("m.room.member", invitee, content), cancellationToken);
+            if (RoomServers.ServerOf(invitee) == config.ServerName)
+            {
+                await SendStateAsync(roomId, creator, new("m.room.member", invitee, content), cancellationToken);
+                continue;
+            }
+            // A user of another server is invited through their server, which must co-sign the invite. The room
+            // exists by now: an invitee whose server cannot be reached is left out, and can be invited again later.
+            try
+            {
+                await remoteInvites.InviteAsync(new LocalEventDraft(roomId, "m.room.member", invitee, creator, content), cancellationToken);
+            }
+            catch (Exception e) when (e is MatrixException or FederationRequestException)
+            {
+                RoomsLog.RemoteInviteFailed(logger, invitee, roomId, e.Message);
+            }
         }
         if (visibility == "public")
             await publishedRooms.PublishAsync(roomId, publish: true, cancellationToken);

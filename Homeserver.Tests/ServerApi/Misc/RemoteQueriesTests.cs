@@ -60,7 +60,7 @@ public sealed class RemoteQueriesTests : IClassFixture<RemoteQueriesTests.Fixtur
 
         await (await bob.SendAsync(HttpMethod.Get, $"/directory/room/{Esc($"#missing:{A.Name}")}")).ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound);
         var join = await bob.SendAsync(HttpMethod.Post, $"/join/{Esc($"#{name}:{A.Name}")}", new JsonObject());
-        await join.ShouldBeMatrixErrorAsync(404, ErrorCodes.NotFound); // resolved, but joining over federation is another part
+        await join.ShouldBeMatrixErrorAsync(403, ErrorCodes.Forbidden); // resolved and asked of A, whose private room refuses
         _fixture.Network.SetReachable(A.Name, false);
         await (await bob.SendAsync(HttpMethod.Get, $"/directory/room/{Esc($"#{name}:{A.Name}")}")).ShouldBeMatrixErrorAsync(502, ErrorCodes.Unknown);
     }
