@@ -2,7 +2,9 @@
 // matrix-nio with olm (Debian's python3-matrix-nio and python3-olm, interop/nio/e2ee_peer.py).
 // Needs the end-to-end encryption endpoints (/keys/upload, /keys/query, /keys/claim,
 // /sendToDevice) and their /sync parts (to_device, device_lists, one-time key counts).
-// Usage: node e2ee_dm.mjs http://127.0.0.1:PORT   Prints "interop: PASS|FAIL e2ee <step>" lines.
+// Usage: node e2ee_dm.mjs http://127.0.0.1:PORT [PEER_URL]   Prints "interop: PASS|FAIL e2ee <step>" lines.
+// With PEER_URL the nio user lives on another homeserver, so keys, device lists and to-device
+// messages travel over federation.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,7 @@ import { api, assert, describe, finish, poll, registerWithDummyAuth, required, s
 process.env.INTEROP_SCENARIO = "e2ee";
 
 const base = process.argv[2];
+const peerBase = process.argv[3] ?? base;
 const peerScript = fileURLToPath(new URL("../nio/e2ee_peer.py", import.meta.url));
 const timeoutMs = 60000;
 let alice;
@@ -20,7 +23,7 @@ let peer;
 
 /** The nio peer as a child process; `next(key)` waits for its next JSON line holding `key`. */
 function startPeer() {
-    const child = spawn("/usr/bin/python3", [peerScript, base, String(timeoutMs / 1000)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/usr/bin/python3", [peerScript, peerBase, String(timeoutMs / 1000)], { stdio: ["ignore", "pipe", "pipe"] });
     const messages = [];
     const waiters = [];
     let stderr = "";
