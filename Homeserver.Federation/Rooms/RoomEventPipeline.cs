@@ -1,3 +1,4 @@
+using Homeserver.Federation.Authorization;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Events;
 using Homeserver.Federation.RoomVersions;
@@ -132,6 +133,14 @@ public sealed partial class RoomEventPipeline
                 json.Remove("unsigned");
                 pdu = Pdu.FromJson(json, version, pdu.EventId);
                 break;
+        }
+        // Auth rule 4.2.1 of restricted rooms: the server of join_authorised_via_users_server must have signed the join too.
+        if (JoinAuthorisation.RequiredSigningServer(pdu) is { } authoriser && !keys.ContainsKey(authoriser))
+        {
+            var check = EventSignatureVerifier.VerifyServer(pdu.Json, version, authoriser,
+                await KeysOfAsync(authoriser, pdu, cancellationToken).ConfigureAwait(false));
+            if (!check.IsValid)
+                return (null, RoomEventResult.Dropped(pdu.EventId, $"not signed by {authoriser}, the server of {JoinAuthorisation.ContentKey}"));
         }
         return (pdu, null);
     }

@@ -157,4 +157,27 @@ public abstract partial class RoomEventPipelineTests
         forbidden.Event.Should().BeNull();
         forbidden.Failure!.Outcome.Should().Be(RoomEventOutcome.Dropped);
     }
+
+    [SkippableFact]
+    public async Task A_restricted_join_counts_only_when_the_authorising_users_server_signed_it()
+    {
+        var version = RoomVersion.V10;
+        var h = await HarnessAsync();
+        var roomId = await h.CreateRoomAsync(version);
+        (await h.SendAsync(roomId, "m.room.join_rules", new JsonObject
+        {
+            ["join_rule"] = "restricted",
+            ["allow"] = new JsonArray(new JsonObject { ["type"] = "m.room_membership", ["room_id"] = "!other:a.test" }),
+        }, "")).IsAccepted.Should().BeTrue();
+        var content = new JsonObject { ["membership"] = "join", ["join_authorised_via_users_server"] = Alice };
+        var join = await h.BuildRemoteAsync(roomId, "m.room.member", Bob, content, Bob);
+
+        var unsigned = await h.ReceiveAsync(join);
+
+        unsigned.Outcome.Should().Be(RoomEventOutcome.Dropped);
+        unsigned.Reason.Should().Contain("join_authorised_via_users_server");
+        var cosigned = join.Json.DeepClone().AsObject();
+        EventSigner.SignPdu(cosigned, version, LocalServer, KeyOf(LocalServer));
+        (await h.ReceiveJsonAsync(cosigned, version)).Outcome.Should().Be(RoomEventOutcome.Accepted);
+    }
 }
