@@ -14,9 +14,26 @@ public sealed class InboundPduProcessor(RoomEventPipeline pipeline, MissingEvent
 {
     /// <summary>Processes the PDU (already known to be of a room of this server, of that room's version).</summary>
     public async Task<JsonObject> ProcessAsync(string origin, JsonObject json, RoomVersion version, FetchBudget budget,
+        CancellationToken cancellationToken) =>
+        await CompleteAsync(origin, json, version, await SubmitAsync(json, version, cancellationToken).ConfigureAwait(false), budget,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The first attempt alone, for one PDU.</summary>
+    public Task<RoomEventResult> SubmitAsync(JsonObject json, RoomVersion version, CancellationToken cancellationToken) =>
+        pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken);
+
+    /// <summary>
+    /// The first attempt for the PDUs of one room together: queued in their order, so the room's writer stores
+    /// them in one batch (one commit). One task per PDU, to hand to <see cref="CompleteAsync"/>.
+    /// </summary>
+    public Task<IReadOnlyList<Task<RoomEventResult>>> SubmitAllAsync(IReadOnlyList<JsonObject> pdus, RoomVersion version,
+        CancellationToken cancellationToken) =>
+        pipeline.ReceiveInOrderAsync(pdus.Select(p => p.DeepClone().AsObject()).ToList(), version, cancellationToken);
+
+    /// <summary>The answer after the first attempt, filling a gap from the origin when that attempt found one.</summary>
+    public async Task<JsonObject> CompleteAsync(string origin, JsonObject json, RoomVersion version, RoomEventResult result, FetchBudget budget,
         CancellationToken cancellationToken)
     {
-        var result = await pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken).ConfigureAwait(false);
         if (result.Outcome != RoomEventOutcome.MissingEvents || Parse(json, version) is not { } pdu) return Answer(result);
 
         if (await fetcher.FetchMissingPrevEventsAsync(origin, pdu, budget, cancellationToken).ConfigureAwait(false))

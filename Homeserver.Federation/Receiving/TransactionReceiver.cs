@@ -97,8 +97,11 @@ public sealed class TransactionReceiver(IInboundTransactionStore transactions, I
         var room = await events.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         var version = room is null ? null : RoomVersionRegistry.Find(room.RoomVersion);
         var denied = version is not null && !await acl.IsAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
-        foreach (var pdu in pdus)
+        // Every PDU of the room goes to the pipeline at once, so they are written in one batch; gaps are filled after, in order.
+        var submitted = version is null || denied ? [] : await processor.SubmitAllAsync(pdus, version, cancellationToken).ConfigureAwait(false);
+        for (var index = 0; index < pdus.Count; index++)
         {
+            var pdu = pdus[index];
             if (version is null || denied)
             {
                 var problem = denied ? $"the server ACL of {roomId} denies {origin}" : $"the room {roomId} is not known here";
@@ -114,7 +117,8 @@ public sealed class TransactionReceiver(IInboundTransactionStore transactions, I
             }
             try
             {
-                results[eventId] = await processor.ProcessAsync(origin, pdu, version, budget, cancellationToken).ConfigureAwait(false);
+                results[eventId] = await processor.CompleteAsync(origin, pdu, version, await submitted[index].ConfigureAwait(false), budget,
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -105,6 +105,34 @@ public sealed partial class RoomEventPipeline
         return ReceiveCheckedFormatAsync(pdu, cancellationToken);
     }
 
+    /// <summary>
+    /// Processes events received together (a transaction's PDUs of one room): each is checked like
+    /// <see cref="ReceiveAsync(JsonObject, RoomVersion, CancellationToken)"/>, then all are queued in their
+    /// order, so the room's writer takes them in one batch and one commit. One task per event, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<Task<RoomEventResult>>> ReceiveInOrderAsync(IReadOnlyList<JsonObject> events, RoomVersion version,
+        CancellationToken cancellationToken)
+    {
+        var checkedEvents = new List<(Pdu? Event, RoomEventResult? Dropped)>(events.Count);
+        foreach (var json in events)
+        {
+            Pdu pdu;
+            try
+            {
+                pdu = PduParser.FromJson(json, version);
+            }
+            catch (PduFormatException e)
+            {
+                checkedEvents.Add((null, RoomEventResult.Dropped(null, "invalid event: " + e.Message)));
+                continue;
+            }
+            checkedEvents.Add(await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false));
+        }
+        return checkedEvents.Select(c => c.Event is { } intact
+            ? EnqueueAsync(RoomWork.ForEvent(intact, isLocal: false), cancellationToken)
+            : Task.FromResult(c.Dropped!)).ToList();
+    }
+
     private async Task<RoomEventResult> ReceiveCheckedFormatAsync(Pdu pdu, CancellationToken cancellationToken)
     {
         var (intact, dropped) = await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false);
