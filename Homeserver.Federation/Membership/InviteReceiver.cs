@@ -30,20 +30,7 @@ public sealed class InviteReceiver(RoomServers roomServers, ServerIdentity ident
                 new Dictionary<string, JsonNode?> { ["room_version"] = versionId });
         if (body["event"] is not JsonObject eventJson) throw MatrixException.MissingParam("event is required.");
 
-        Pdu pdu;
-        try
-        {
-            pdu = PduParser.FromJson(eventJson.DeepClone().AsObject(), version);
-        }
-        catch (PduFormatException e)
-        {
-            throw MatrixException.InvalidParam("Invalid event: " + e.Message);
-        }
-        if (pdu.EventId != eventId) throw MatrixException.InvalidParam($"The event's id is {pdu.EventId}, not {eventId}.");
-        if (pdu.RoomId != roomId) throw MatrixException.InvalidParam($"The event belongs to {pdu.RoomId}, not {roomId}.");
-        if (pdu.Type != AuthStateKeys.MemberType) throw MatrixException.InvalidParam("The event is not an m.room.member event.");
-        if (pdu.Content["membership"] is not JsonValue m || !m.TryGetValue(out string? membership) || membership != "invite")
-            throw MatrixException.InvalidParam("The event's membership is not invite.");
+        var pdu = ReceivedMemberEvent.Parse(eventJson, version, roomId, eventId, "invite");
         if (!UserIdSyntax.IsValid(pdu.Sender) || UserIdSyntax.ServerOf(pdu.Sender) != origin)
             throw MatrixException.InvalidParam($"The event's sender is not a user of {origin}.");
         var invitee = pdu.StateKey;

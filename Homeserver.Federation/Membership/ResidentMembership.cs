@@ -55,20 +55,7 @@ public sealed class ResidentMembership(IRoomEventStore store, StoredPduLoader lo
     {
         var version = await RequireResidentRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         await acl.RequireAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
-        Pdu pdu;
-        try
-        {
-            pdu = PduParser.FromJson(body.DeepClone().AsObject(), version);
-        }
-        catch (PduFormatException e)
-        {
-            throw MatrixException.InvalidParam("Invalid event: " + e.Message);
-        }
-        if (pdu.EventId != eventId) throw MatrixException.InvalidParam($"The event's id is {pdu.EventId}, not {eventId}.");
-        if (pdu.RoomId != roomId) throw MatrixException.InvalidParam($"The event belongs to {pdu.RoomId}, not {roomId}.");
-        if (pdu.Type != AuthStateKeys.MemberType) throw MatrixException.InvalidParam("The event is not an m.room.member event.");
-        if (pdu.Content["membership"] is not JsonValue m || !m.TryGetValue(out string? membership) || membership != handshake.Membership)
-            throw MatrixException.InvalidParam($"The event's membership is not {handshake.Membership}.");
+        var pdu = ReceivedMemberEvent.Parse(body, version, roomId, eventId, handshake.Membership);
         if (pdu.StateKey != pdu.Sender) throw MatrixException.InvalidParam("The event's state_key is not its sender.");
         if (!UserIdSyntax.IsValid(pdu.Sender) || UserIdSyntax.ServerOf(pdu.Sender) != origin)
             throw MatrixException.InvalidParam($"The event's sender is not a user of {origin}.");
