@@ -104,16 +104,7 @@ public sealed partial class RoomEventStore : IRoomBackfillStore
             next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 RetreatBackfillStreamSql, new { Count = timeline }, transaction, cancellationToken: cancellationToken));
 
-        var orderings = new Dictionary<string, long?>(StringComparer.Ordinal);
-        var rows = new List<EventInsertRow>(fresh.Count);
-        foreach (var e in fresh)
-        {
-            long? ordering = e.IsOutlier ? null : next++;
-            orderings[e.EventId] = ordering;
-            var (before, after) = e.IsOutlier ? ((long?)null, (long?)null) : groups[e.EventId];
-            rows.Add(ToRow(e, nids, ordering, before, after, e.IsOutlier));
-        }
-        await InsertEventRowsAsync(connection, transaction, rows, cancellationToken);
+        var orderings = await InsertTimelineRowsAsync(connection, transaction, fresh, nids, groups, next, cancellationToken);
         return [.. events.DistinctBy(e => e.EventId).Select(e => new PersistedEvent(e.EventId,
             orderings.TryGetValue(e.EventId, out var ordering) ? ordering : stored[e.EventId].StreamOrdering))];
     }

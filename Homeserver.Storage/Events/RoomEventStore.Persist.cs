@@ -168,6 +168,20 @@ public sealed partial class RoomEventStore
             next = last - timeline + 1;
         }
 
+        var orderings = await InsertTimelineRowsAsync(connection, transaction, fresh, nids, groups, next, cancellationToken);
+        return [.. batch.Events.Select(e => new PersistedEvent(e.EventId,
+            orderings.TryGetValue(e.EventId, out var ordering) ? ordering : stored[e.EventId].StreamOrdering))];
+    }
+
+    /// <summary>
+    /// Inserts the event rows: timeline events get consecutive stream positions from <paramref name="firstOrdering"/>
+    /// in their order (with their state groups), outliers none. Returns each event's position.
+    /// </summary>
+    private async Task<Dictionary<string, long?>> InsertTimelineRowsAsync(DbConnection connection, DbTransaction transaction,
+        List<EventToPersist> fresh, Dictionary<string, long> nids, Dictionary<string, (long Before, long After)> groups, long firstOrdering,
+        CancellationToken cancellationToken)
+    {
+        var next = firstOrdering;
         var orderings = new Dictionary<string, long?>(StringComparer.Ordinal);
         var rows = new List<EventInsertRow>(fresh.Count);
         foreach (var e in fresh)
@@ -177,10 +191,8 @@ public sealed partial class RoomEventStore
             var (before, after) = e.IsOutlier ? ((long?)null, (long?)null) : groups[e.EventId];
             rows.Add(ToRow(e, nids, ordering, before, after, e.IsOutlier));
         }
-
         await InsertEventRowsAsync(connection, transaction, rows, cancellationToken);
-        return [.. batch.Events.Select(e => new PersistedEvent(e.EventId,
-            orderings.TryGetValue(e.EventId, out var ordering) ? ordering : stored[e.EventId].StreamOrdering))];
+        return orderings;
     }
 
     private async Task<Dictionary<string, StoredEventRow>> SelectStoredEventsAsync(
