@@ -54,7 +54,8 @@ public sealed class RemoteServerKeys(
 
         var entry = await GetEntryAsync(serverName, cancellationToken).ConfigureAwait(false);
         var found = Pick(entry.Keys, wanted, atTs);
-        if (found.Count < wanted.Count && MayHelpToFetch(entry, wanted, atTs))
+        // A fetch in flight marks the server as tried before it answers: join it rather than take that for the negative cache.
+        if (found.Count < wanted.Count && (_fetches.ContainsKey(serverName) || MayHelpToFetch(entry, wanted, atTs)))
         {
             entry = await FetchOnceAsync(serverName, cancellationToken).ConfigureAwait(false);
             found = Pick(entry.Keys, wanted, atTs);
