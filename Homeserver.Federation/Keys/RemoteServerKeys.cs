@@ -26,7 +26,7 @@ public sealed class RemoteServerKeys(
     LocalServerKeys local,
     ServerKeyOptions options,
     TimeProvider time,
-    ILogger<RemoteServerKeys> logger) : IServerKeys
+    ILogger<RemoteServerKeys> logger) : IServerKeys, IDisposable
 {
     public const string ServerKeyPath = "/_matrix/key/v2/server";
     public const string QueryPath = "/_matrix/key/v2/query";
@@ -36,6 +36,9 @@ public sealed class RemoteServerKeys(
 
     private readonly ConcurrentDictionary<string, ServerEntry> _servers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<ServerEntry>>> _fetches = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _fetchSlots = new(Math.Max(1, options.MaxConcurrentFetches));
+
+    public void Dispose() => _fetchSlots.Dispose();
 
     /// <summary>What is known of one server; replaced whole, never changed in place.</summary>
     /// <param name="ResponseJson">The last key response, with only the server's own signatures.</param>
@@ -160,8 +163,17 @@ public sealed class RemoteServerKeys(
         current = current with { LastAttemptTs = now };
         _servers[serverName] = current;
 
-        var response = await FetchDirectAsync(serverName, now, cancellationToken).ConfigureAwait(false)
+        ServerKeyResponse? response;
+        await _fetchSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            response = await FetchDirectAsync(serverName, now, cancellationToken).ConfigureAwait(false)
                        ?? await FetchFromNotariesAsync(serverName, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _fetchSlots.Release();
+        }
         // An answer older than what is known (a notary's stale cache) changes nothing.
         if (response is null || (current.ResponseJson is not null && response.ValidUntilTs < current.ResponseValidUntilTs)) return current;
 

@@ -25,6 +25,12 @@ public sealed class ServerKeyOptions
 
     /// <summary>Servers whose keys are held in memory; beyond it the memory cache starts over (the store keeps them).</summary>
     public int MaxCachedServers { get; init; } = 10_000;
+
+    /// <summary>
+    /// Key fetches in flight at once, across all servers. Any request naming a new origin makes us fetch that
+    /// name's keys; the cap keeps a flood of made-up origins from turning into a flood of outgoing requests.
+    /// </summary>
+    public int MaxConcurrentFetches { get; init; } = 16;
 }
 
 /// <summary>A notary server and the keys its answers must be signed with.</summary>

@@ -243,6 +243,43 @@ public sealed class RemoteServerKeysTests : IDisposable
     }
 
     [Fact]
+    public async Task Fetches_for_many_made_up_servers_are_capped_in_flight()
+    {
+        var gate = new TaskCompletionSource();
+        var inFlight = 0;
+        var mostInFlight = 0;
+        _client.Handler = async (destination, _, _, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref mostInFlight, now);
+            await gate.Task;
+            Interlocked.Decrement(ref inFlight);
+            throw new FederationRequestException(destination, "unreachable (fake)");
+        };
+        using var keys = Create(new ServerKeyOptions { MaxConcurrentFetches = 3 });
+
+        var asks = Enumerable.Range(0, 30)
+            .Select(i => Task.Run(() => keys.GetVerifyKeysAsync($"made-up-{i}.test", ["ed25519:a"], Now, CancellationToken.None)))
+            .ToList();
+        await Task.Delay(100);
+        var heldBack = _client.Requests.Count;
+        gate.SetResult();
+        var results = await Task.WhenAll(asks);
+
+        heldBack.Should().Be(3);
+        mostInFlight.Should().Be(3);
+        results.Should().OnlyContain(r => r.Count == 0);
+        _client.Requests.Select(r => r.Destination).Distinct().Should().HaveCount(30);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var previous && previous != seen)
+            seen = previous;
+    }
+
+    [Fact]
     public async Task Stored_keys_survive_a_restart_without_fetching_again()
     {
         Serve(KeyResponses.For(_remote, Now + Ms(TimeSpan.FromDays(1))));
