@@ -64,6 +64,21 @@ public sealed class TwoServerScenarioTests
     }
 
     [Fact]
+    public async Task Presence_set_by_a_sync_reaches_the_other_server()
+    {
+        var (servers, alice, bob, _) = await SharedRoomAsync();
+        using var _ = servers;
+
+        await alice.OkAsync(HttpMethod.Get, "/sync?timeout=0&set_presence=unavailable");
+
+        await EventuallyAsync(async () =>
+        {
+            var status = await bob.OkAsync(HttpMethod.Get, $"/presence/{RoomUser.Esc(alice.UserId)}/status");
+            return (string?)status["presence"] == "unavailable";
+        }, "B sees A's user as unavailable");
+    }
+
+    [Fact]
     public async Task A_user_paginates_history_from_before_their_server_joined()
     {
         var servers = new TwoServers();

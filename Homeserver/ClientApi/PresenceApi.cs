@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Http;
-using Homeserver.FederationApi.Edus;
 using Homeserver.Http;
 using Homeserver.Http.Auth;
 using Homeserver.Sync;
@@ -28,7 +27,7 @@ public static class PresenceApi
         return routes;
     }
 
-    private static async Task<IResult> PutStatus(string userId, RequestUser user, PresenceTracker presence, EduOutbox outbox, HttpRequest request)
+    private static async Task<IResult> PutStatus(string userId, RequestUser user, PresenceTracker presence, IPresencePublisher publisher, HttpRequest request)
     {
         if (userId != user.UserId)
             throw MatrixException.Forbidden("You can only set your own presence.");
@@ -49,12 +48,7 @@ public static class PresenceApi
         }
         presence.Set(user.UserId, state!, statusMsg);
         if (presence.Get(user.UserId) is { } current)
-        {
-            var update = presence.Content(current);
-            update["user_id"] = user.UserId;
-            await outbox.ToServersSharingARoomAsync(user.UserId, PresenceEduHandler.Type, new JsonObject { ["push"] = new JsonArray(update) },
-                request.HttpContext.RequestAborted);
-        }
+            await publisher.PublishAsync(current, request.HttpContext.RequestAborted);
         return JsonResults.Empty;
     }
 

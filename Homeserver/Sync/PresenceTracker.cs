@@ -37,11 +37,9 @@ public sealed class PresenceTracker(SyncWakeups wakeups, TimeProvider time)
     /// A sync's <c>set_presence</c>: absent means online, <c>unavailable</c> marks the user idle, and
     /// <c>offline</c> leaves the presence as it is. The status message is kept.
     /// </summary>
-    public void TouchFromSync(string userId, string? setPresence)
-    {
-        if (setPresence == Offline) return;
-        Update(userId, setPresence ?? Online, null, keepStatusMsg: true);
-    }
+    /// <returns>The new presence when it changed visibly (other servers are told), else null.</returns>
+    public UserPresence? TouchFromSync(string userId, string? setPresence) =>
+        setPresence == Offline ? null : Update(userId, setPresence ?? Online, null, keepStatusMsg: true);
 
     public UserPresence? Get(string userId)
     {
@@ -75,9 +73,11 @@ public sealed class PresenceTracker(SyncWakeups wakeups, TimeProvider time)
         return content;
     }
 
-    private void Update(string userId, string presence, string? statusMsg, bool keepStatusMsg)
+    /// <returns>The new presence when it changed visibly, null when only the activity time moved.</returns>
+    private UserPresence? Update(string userId, string presence, string? statusMsg, bool keepStatusMsg)
     {
         var now = time.GetUtcNow();
+        UserPresence updated;
         lock (_lock)
         {
             var previous = _users.GetValueOrDefault(userId);
@@ -85,10 +85,11 @@ public sealed class PresenceTracker(SyncWakeups wakeups, TimeProvider time)
             if (previous is not null && previous.Presence == presence && previous.StatusMsg == statusMsg)
             {
                 _users[userId] = previous with { LastActive = now };
-                return;
+                return null;
             }
-            _users[userId] = new UserPresence(userId, presence, statusMsg, now, ++_position);
+            _users[userId] = updated = new UserPresence(userId, presence, statusMsg, now, ++_position);
         }
         wakeups.SignalAll();
+        return updated;
     }
 }

@@ -15,7 +15,8 @@ namespace Homeserver.Sync;
 public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
     PresenceTracker presence, SharedRooms sharedRooms, IRoomReadStore roomReads, IToDeviceSync? toDevice = null,
-    IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null, RemoteInviteSync? remoteInvites = null)
+    IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null, RemoteInviteSync? remoteInvites = null,
+    IPresencePublisher? presencePublisher = null)
 {
     /// <summary>The longest a sync waits, whatever the client asks.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
@@ -23,7 +24,8 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     public async Task<JsonObject> SyncAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        presence.TouchFromSync(request.UserId, request.SetPresence);
+        if (presence.TouchFromSync(request.UserId, request.SetPresence) is { } changed && presencePublisher is not null)
+            await presencePublisher.PublishAsync(changed, cancellationToken);
         var timeout = request.Timeout > MaxTimeout ? MaxTimeout : request.Timeout;
         while (true)
         {

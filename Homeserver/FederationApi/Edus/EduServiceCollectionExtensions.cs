@@ -12,6 +12,7 @@ public static class EduServiceCollectionExtensions
     public static IServiceCollection AddFederationEdus(this IServiceCollection services)
     {
         services.TryAddSingleton<EduOutbox>();
+        services.TryAddSingleton<Sync.IPresencePublisher, PresencePublisher>();
         services.AddSingleton<IEduHandler, TypingEduHandler>();
         services.AddSingleton<IEduHandler, ReceiptEduHandler>();
         services.AddSingleton<IEduHandler, PresenceEduHandler>();
