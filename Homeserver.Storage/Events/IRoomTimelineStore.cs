@@ -16,6 +16,12 @@ public interface IRoomTimelineStore
     Task<IReadOnlyList<EventRecord>> GetRoomEventsAsync(string roomId, long afterExclusive, long upToInclusive, bool backwards,
         int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rooms with any event (visible or not) at a stream position in (after, upTo]: a room outside it has nothing new
+    /// for an incremental sync over that range. Its cost grows with the events in the range, so callers bound the range.
+    /// </summary>
+    Task<IReadOnlySet<string>> GetRoomsChangedBetweenAsync(long afterExclusive, long upToInclusive, CancellationToken cancellationToken);
+
     /// <summary>The id of the room's last visible event at or before the position, or null when there is none.</summary>
     Task<string?> GetLastEventIdAtAsync(string roomId, long upToInclusive, CancellationToken cancellationToken);
 

@@ -62,8 +62,11 @@ public sealed class DeviceListSync(
                 foreach (var member in await JoinedMembersAsync(room.Key, cancellationToken))
                     if (member != userId) target.Add(member);
             }
-            // Other users' joins and leaves in the user's rooms.
-            foreach (var roomId in joinedRooms)
+            // Other users' joins and leaves in the user's rooms (only those that moved, when the range is short enough to ask).
+            var moved = upToRoom - after <= SyncService.MaxRangeForChangedRooms
+                ? await timeline.GetRoomsChangedBetweenAsync(after, upToRoom, cancellationToken)
+                : null;
+            foreach (var roomId in joinedRooms.Where(r => moved is null || moved.Contains(r)))
             {
                 var roomEvents = await timeline.GetRoomEventsAsync(roomId, after, upToRoom, backwards: false, MaxMemberEventsPerRoom, cancellationToken);
                 foreach (var member in roomEvents.Where(e => e.Type == "m.room.member" && e.StateKey is { Length: > 0 } && e.StateKey != userId)

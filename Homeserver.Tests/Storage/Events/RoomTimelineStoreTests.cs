@@ -41,6 +41,27 @@ public abstract class RoomTimelineStoreTests<TFixture>(TFixture fixture) : IClas
     }
 
     [SkippableFact]
+    public async Task Rooms_changed_in_a_range_are_exactly_those_with_events_in_it()
+    {
+        var store = await StoreAsync();
+        var quiet = new TestRoom();
+        var busy = new TestRoom();
+        var later = new TestRoom();
+        await store.PersistAsync(quiet.Create(), None);
+        await store.PersistAsync(busy.Create(), None);
+        var start = await store.GetMaxStreamOrderingAsync(None);
+        await store.PersistAsync(busy.Batch([busy.Message(), busy.Next("m.room.message", rejectionReason: "auth")], changesState: false), None);
+        var middle = await store.GetMaxStreamOrderingAsync(None);
+        await store.PersistAsync(later.Create(), None);
+        var end = await store.GetMaxStreamOrderingAsync(None);
+
+        (await store.GetRoomsChangedBetweenAsync(start, middle, None)).Should().BeEquivalentTo([busy.RoomId]);
+        (await store.GetRoomsChangedBetweenAsync(start, end, None)).Should().BeEquivalentTo([busy.RoomId, later.RoomId]);
+        (await store.GetRoomsChangedBetweenAsync(middle, end, None)).Should().BeEquivalentTo([later.RoomId]);
+        (await store.GetRoomsChangedBetweenAsync(end, end, None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Membership_changes_of_a_user_come_in_stream_order_within_the_range()
     {
         var store = await StoreAsync();
