@@ -25,6 +25,9 @@ internal sealed class DestinationQueue(string destination, DestinationQueue.Cont
     private TimeSpan _backoff = TimeSpan.Zero;
     private CancellationTokenSource? _backoffWait;
 
+    /// <summary>A reset arrived while an attempt was under way (no wait to cancel yet): the next backoff is skipped.</summary>
+    private bool _resetDuringAttempt;
+
     public string Destination => destination;
 
     /// <summary>The running loop (a completed task when idle).</summary>
@@ -51,7 +54,8 @@ internal sealed class DestinationQueue(string destination, DestinationQueue.Cont
         lock (_lock)
         {
             _backoff = TimeSpan.Zero;
-            _backoffWait?.Cancel();
+            if (_backoffWait is { } wait) wait.Cancel();
+            else _resetDuringAttempt = true;
         }
     }
 
@@ -105,6 +109,7 @@ internal sealed class DestinationQueue(string destination, DestinationQueue.Cont
         var path = "/_matrix/federation/v1/send/" + Uri.EscapeDataString(transactionId);
         while (true)
         {
+            lock (_lock) _resetDuringAttempt = false;
             try
             {
                 var answer = await context.Client.PutJsonAsync(destination, path, body, stopping).ConfigureAwait(false);
@@ -123,9 +128,18 @@ internal sealed class DestinationQueue(string destination, DestinationQueue.Cont
             }
             catch (FederationRequestException e)
             {
+                await TrimQueueAsync(stopping).ConfigureAwait(false);
                 await BackOffAsync(transactionId, e.Message, stopping).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>While the destination fails, only the newest PDUs stay queued (the in-flight transaction is retried as it is).</summary>
+    private async Task TrimQueueAsync(CancellationToken stopping)
+    {
+        var dropped = await context.Outbox.TrimPdusAsync(destination, context.Options.MaxQueuedPdusPerDestination, stopping).ConfigureAwait(false);
+        if (dropped > 0)
+            SendingLog.QueueTrimmed(context.Logger, destination, dropped);
     }
 
     private async Task BackOffAsync(string transactionId, string error, CancellationToken stopping)
@@ -134,6 +148,11 @@ internal sealed class DestinationQueue(string destination, DestinationQueue.Cont
         TimeSpan delay;
         lock (_lock)
         {
+            if (_resetDuringAttempt)
+            {
+                _resetDuringAttempt = false;
+                return; // the destination was heard from during the attempt: try again now
+            }
             var options = context.Options;
             _backoff = _backoff == TimeSpan.Zero ? options.InitialBackoff : _backoff * 2;
             if (_backoff > options.MaxBackoff) _backoff = options.MaxBackoff;

@@ -16,6 +16,9 @@ internal static partial class SendingLog
         Message = "Transaction {TransactionId} to {Destination} failed ({Error}); next attempt in {Backoff}")]
     public static partial void TransactionFailed(ILogger logger, string transactionId, string destination, string error, TimeSpan backoff);
 
+    [LoggerMessage(EventId = 3309, Level = LogLevel.Warning, Message = "{Destination} keeps failing: dropped its {Count} oldest queued events (it fetches them when back)")]
+    public static partial void QueueTrimmed(ILogger logger, string destination, int count);
+
     [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "{Destination} refused event {EventId} of transaction {TransactionId}: {Error}")]
     public static partial void PduRefused(ILogger logger, string destination, string eventId, string transactionId, string error);
 

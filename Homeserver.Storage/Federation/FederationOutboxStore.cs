@@ -43,6 +43,14 @@ public sealed class FederationOutboxStore(IDatabase database) : IFederationOutbo
 
     private const string DeleteEduSql = "DELETE FROM federation_outbound_edus WHERE destination = @Destination AND queue_id = @QueueId";
 
+    // The queue id of the newest row to drop is the (keep+1)-th newest; no such row: nothing to drop.
+    private const string TrimPdusSql = """
+        DELETE FROM federation_outbound_pdus
+        WHERE destination = @Destination AND queue_id <= (
+            SELECT queue_id FROM federation_outbound_pdus WHERE destination = @Destination
+            ORDER BY queue_id DESC LIMIT 1 OFFSET @Keep)
+        """;
+
     private const string SelectDestinationsSql = """
         SELECT destination FROM federation_outbound_pdus
         UNION
@@ -110,6 +118,15 @@ public sealed class FederationOutboxStore(IDatabase database) : IFederationOutbo
                 await connection.ExecuteAsync(new CommandDefinition(DeleteEduSql,
                     eduQueueIds.Select(id => new { Destination = destination, QueueId = id }), transaction, cancellationToken: cancellationToken));
         }, cancellationToken);
+    }
+
+    public Task<int> TrimPdusAsync(string destination, int keepNewest, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepNewest);
+        return database.InTransactionAsync((connection, transaction) =>
+            connection.ExecuteAsync(new CommandDefinition(TrimPdusSql, new { Destination = destination, Keep = keepNewest }, transaction,
+                cancellationToken: cancellationToken)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> GetDestinationsWithPendingAsync(CancellationToken cancellationToken)

@@ -24,6 +24,12 @@ public interface IFederationOutboxStore
     Task RemoveAsync(string destination, IReadOnlyCollection<long> pduQueueIds, IReadOnlyCollection<long> eduQueueIds,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Drops a destination's oldest waiting PDUs beyond the newest <paramref name="keepNewest"/>; returns how many went.
+    /// The destination fetches what it misses with <c>get_missing_events</c> once it is back.
+    /// </summary>
+    Task<int> TrimPdusAsync(string destination, int keepNewest, CancellationToken cancellationToken);
+
     /// <summary>The destinations with anything waiting, sorted.</summary>
     Task<IReadOnlyList<string>> GetDestinationsWithPendingAsync(CancellationToken cancellationToken);
 }

@@ -34,6 +34,22 @@ public abstract class FederationOutboxStoreTests<TFixture>(TFixture fixture) : I
     }
 
     [SkippableFact]
+    public async Task Trimming_keeps_the_newest_pdus_of_that_destination_only()
+    {
+        var store = await StoreAsync();
+        var a = NewDestination();
+        var b = NewDestination();
+        await store.AddPdusAsync([a, b], ["$1", "$2", "$3", "$4", "$5"], CancellationToken.None);
+
+        (await store.TrimPdusAsync(a, 2, CancellationToken.None)).Should().Be(3);
+        (await store.TrimPdusAsync(a, 2, CancellationToken.None)).Should().Be(0);
+        (await store.TrimPdusAsync(b, 10, CancellationToken.None)).Should().Be(0);
+
+        (await store.PeekAsync(a, 50, 100, CancellationToken.None)).Pdus.Select(p => p.EventId).Should().Equal("$4", "$5");
+        (await store.PeekAsync(b, 50, 100, CancellationToken.None)).Pdus.Should().HaveCount(5);
+    }
+
+    [SkippableFact]
     public async Task A_coalesced_edu_replaces_the_waiting_one_and_moves_to_the_end_while_others_accumulate()
     {
         var store = await StoreAsync();

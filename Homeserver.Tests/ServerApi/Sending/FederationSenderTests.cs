@@ -106,6 +106,34 @@ public sealed class FederationSenderTests
     }
 
     [Fact]
+    public async Task A_failing_destination_keeps_only_its_newest_queued_events()
+    {
+        using var bed = new TransactionTestBed(senderOptions: new FederationSenderOptions
+        {
+            InitialBackoff = TimeSpan.FromHours(1), MaxBackoff = TimeSpan.FromHours(1), MaxQueuedPdusPerDestination = 3,
+        });
+        var (bob, _, roomId) = await bed.LocalRoomAsync();
+        await bed.RemoteJoinAsync(roomId);
+        bed.Client.Unreachable = true;
+        var first = await bed.Rooms.MessageAsync(roomId, bob, "in flight");
+        await Eventually.WaitUntilAsync(() => SentEventIds(bed, Remote).Contains(first), "the first attempt");
+        var later = new List<string>();
+        for (var i = 0; i < 7; i++) later.Add(await bed.Rooms.MessageAsync(roomId, bob, "queued " + i));
+        await Eventually.WaitUntilAsync(async () => (await Outbox(bed.Host).PeekAsync(Remote, 50, 0, CancellationToken.None)).Pdus.Count == 8,
+            "all eight are queued");
+
+        // A retry that fails again trims the queue to the newest three.
+        await bed.SendOkAsync("ping-1", bed.Events.Transaction([]));
+        await Eventually.WaitUntilAsync(() => bed.Client.TransactionsTo(Remote).Count(t => EventIdsOf(t).Contains(first)) == 2, "the failed retry");
+        bed.Client.Unreachable = false;
+        await bed.SendOkAsync("ping-2", bed.Events.Transaction([]));
+
+        await Eventually.WaitUntilAsync(() => later.TakeLast(3).All(SentEventIds(bed, Remote).Contains), "the newest events are sent");
+        SentEventIds(bed, Remote).Should().Contain(first, "the transaction in flight is retried as it was");
+        SentEventIds(bed, Remote).Should().NotContain(later.Take(4), "older queued events were dropped");
+    }
+
+    [Fact]
     public async Task Queued_items_survive_a_restart_of_the_sender()
     {
         using var bed = new TransactionTestBed(senderOptions: new FederationSenderOptions { InitialBackoff = TimeSpan.FromHours(1), MaxBackoff = TimeSpan.FromHours(1) });
