@@ -31,7 +31,7 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
     public const string MainThread = "main";
 
     /// <summary>Rooms whose state is kept at most; the cache starts over beyond that.</summary>
-    public const int MaxRoomsKept = 10_000;
+    public const int MaxRoomsKept = 2_000;
 
     /// <summary>Member events kept at most; the cache starts over beyond that.</summary>
     private const int MemberEventCacheSize = 200_000;
