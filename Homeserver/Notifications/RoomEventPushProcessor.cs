@@ -23,8 +23,12 @@ namespace Homeserver.Notifications;
 /// their notifications and read marks written in one transaction. Used by one caller at a time.
 /// </summary>
 public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushRuleSets ruleSets, INotificationStore notifications,
-    SyncWakeups wakeups, PushDeliveryQueue deliveries, ServerIdentity server, TimeProvider time, ILogger<RoomEventPushProcessor> logger)
+    IPusherStore pushers, SyncWakeups wakeups, PushDeliveryQueue deliveries, ServerIdentity server, TimeProvider time,
+    ILogger<RoomEventPushProcessor> logger)
 {
+    /// <summary>Evaluations taking longer are logged as warnings: syncs wait for them (up to a limit).</summary>
+    public static readonly TimeSpan SlowEvaluation = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The thread of an event is found within this many relations (the spec recommends 3).</summary>
     public const int MaxThreadHops = 3;
 
@@ -48,6 +52,7 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
     {
         var ids = batches.SelectMany(b => b.EventIds).Distinct(StringComparer.Ordinal).ToList();
         if (ids.Count == 0) return;
+        var started = time.GetTimestamp();
         var records = await events.GetEventsAsync(ids, cancellationToken);
         var outcome = new Outcome();
         // Only events clients are served: not outliers, rejected or soft-failed ones.
@@ -63,12 +68,29 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
                 LogRoomFailed(e, room.Key);
             }
         }
-        if (outcome.Notifications.Count == 0 && outcome.ReadMarks.Count == 0) return;
-        await notifications.RecordAsync(outcome.Notifications, outcome.ReadMarks, cancellationToken);
-        if (outcome.Notifications.Count == 0) return;
-        wakeups.SignalUsers(outcome.Notifications.Select(n => n.UserId).Distinct(StringComparer.Ordinal));
-        foreach (var delivery in outcome.Deliveries)
-            deliveries.Enqueue(delivery);
+        if (outcome.Notifications.Count > 0 || outcome.ReadMarks.Count > 0)
+            await notifications.RecordAsync(outcome.Notifications, outcome.ReadMarks, cancellationToken);
+        if (outcome.Notifications.Count > 0)
+        {
+            var notified = outcome.Notifications.Select(n => n.UserId).Distinct(StringComparer.Ordinal).ToList();
+            wakeups.SignalUsers(notified);
+            await DeliverAsync(notified, outcome.Deliveries, cancellationToken);
+        }
+        var elapsed = time.GetElapsedTime(started);
+        if (elapsed > SlowEvaluation)
+            LogSlow(batches.Count, ids.Count, outcome.StateReads, outcome.Notifications.Count, (long)elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Hands the notifications of users with an HTTP pusher to the push queue (most users have none).</summary>
+    private async Task DeliverAsync(List<string> notified, List<PushDelivery> pending, CancellationToken cancellationToken)
+    {
+        var withPusher = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var userId in notified)
+            if ((await pushers.GetForUserAsync(userId, cancellationToken)).Any(p => p.Kind == PusherKinds.Http))
+                withPusher.Add(userId);
+        foreach (var delivery in pending)
+            if (withPusher.Contains(delivery.UserId))
+                deliveries.Enqueue(delivery);
     }
 
     /// <summary>What evaluating the batches produced, written together at the end.</summary>
@@ -77,6 +99,9 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
         public List<NotificationRecord> Notifications { get; } = [];
         public List<SentEventReadMark> ReadMarks { get; } = [];
         public List<PushDelivery> Deliveries { get; } = [];
+
+        /// <summary>Events whose state before was read from the database (not carried from the previous event).</summary>
+        public int StateReads { get; set; }
     }
 
     private async Task ProcessRoomAsync(string roomId, IReadOnlyList<EventRecord> roomEvents, Outcome outcome, CancellationToken cancellationToken)
@@ -87,7 +112,10 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
         {
             if (JsonNode.Parse(record.Json) is not JsonObject json) continue;
             if (state is null || !state.Precedes(json))
+            {
                 state = await LoadStateBeforeAsync(record, state?.Version, cancellationToken);
+                outcome.StateReads++;
+            }
             if (state is null) continue;
             json["event_id"] = record.EventId;
             await ProcessEventAsync(record, json, state, outcome, cancellationToken);
@@ -202,6 +230,10 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
 
     private static string? ContentText(Dictionary<string, EventRecord> byType, string type, string field) =>
         byType.TryGetValue(type, out var record) ? Text(JsonNode.Parse(record.Json)?["content"]?[field]) : null;
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning,
+        Message = "Push evaluation of {Batches} batches ({Events} events, {StateReads} state reads, {Notifications} notifications) took {Milliseconds} ms")]
+    private partial void LogSlow(int batches, int events, int stateReads, int notifications, long milliseconds);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Push evaluation of events in {RoomId} failed")]
     private partial void LogRoomFailed(Exception exception, string roomId);
