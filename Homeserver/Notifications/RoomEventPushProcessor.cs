@@ -45,8 +45,6 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
     /// <summary>Member events already read, by event id: events never change, and reading a room's state asks for them all.</summary>
     private readonly ConcurrentDictionary<string, (string UserId, PushMember Member)> _memberEvents = new(StringComparer.Ordinal);
 
-    public Task ProcessAsync(RoomEventsCommitted committed, CancellationToken cancellationToken) => ProcessAsync([committed], cancellationToken);
-
     /// <summary>Evaluates the events of the batches, room by room in stream order, and stores what they produced.</summary>
     public async Task ProcessAsync(IReadOnlyList<RoomEventsCommitted> batches, CancellationToken cancellationToken)
     {
