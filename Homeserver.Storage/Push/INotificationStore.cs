@@ -6,6 +6,9 @@ namespace Homeserver.Storage.Push;
 public sealed record NotificationRecord(string UserId, string RoomId, string EventId, long StreamOrdering, string ThreadId, bool Highlight,
     string ActionsJson, long Ts);
 
+/// <summary>That a user sent an event at this position in a thread of a room (it reads what came before).</summary>
+public sealed record SentEventReadMark(string UserId, string RoomId, string ThreadId, long StreamOrdering);
+
 /// <summary>Unread notifications of one thread of a room ("main" for the main timeline).</summary>
 public sealed record ThreadNotificationCounts(string ThreadId, long NotificationCount, long HighlightCount);
 
@@ -26,6 +29,12 @@ public interface INotificationStore
 
     /// <summary>Records that the user sent an event at this position in the thread (it reads what came before).</summary>
     Task MarkReadBySendingAsync(string userId, string roomId, string threadId, long streamOrdering, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What evaluating a run of events produced, in one transaction: their notifications (as <see cref="AddAsync"/>) and
+    /// their local senders' read marks (as <see cref="MarkReadBySendingAsync"/>; the highest position wins).
+    /// </summary>
+    Task RecordAsync(IReadOnlyList<NotificationRecord> notifications, IReadOnlyList<SentEventReadMark> readMarks, CancellationToken cancellationToken);
 
     /// <summary>The user's read positions in a room from m.read and m.read.private receipts and the user's own events.</summary>
     Task<ReadPositions> GetReadPositionsAsync(string userId, string roomId, CancellationToken cancellationToken);

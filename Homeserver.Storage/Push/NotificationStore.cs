@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using Homeserver.Storage.Database;
 
@@ -5,23 +7,56 @@ namespace Homeserver.Storage.Push;
 
 /// <summary>
 /// The notifications and notification_read_marks tables; read positions come from the receipts table
-/// (m.read and m.read.private) joined with the events they name. The same SQL on both backends.
+/// (m.read and m.read.private) joined with the events they name. Writes of many rows are one statement: the rows
+/// travel as one JSON array parameter that the database unpacks (SQLite <c>json_each</c>, PostgreSQL
+/// <c>jsonb_array_elements</c>: the only SQL that differs between the backends).
 /// </summary>
 public sealed class NotificationStore(IDatabase database) : INotificationStore
 {
-    private const string InsertSql = """
-        INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)
-        VALUES (@UserId, @EventId, @RoomId, @StreamOrdering, @ThreadId, @Highlight, @ActionsJson, @Ts)
+    /// <summary>Rows written by one statement at most (a larger write is several statements in one transaction).</summary>
+    public const int MaxRowsPerStatement = 5_000;
+
+    private const string InsertColumns = "INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)";
+
+    private const string InsertSqliteSql = InsertColumns + """
+
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
+        FROM json_each(@Rows) WHERE true
         ON CONFLICT (user_id, event_id) DO NOTHING
         """;
 
-    private const string UpsertReadMarkSql = """
-        INSERT INTO notification_read_marks (user_id, room_id, thread_id, stream_ordering)
-        VALUES (@UserId, @RoomId, @ThreadId, @StreamOrdering)
+    private const string InsertPostgresSql = InsertColumns + """
+
+        SELECT value->>0, value->>1, value->>2, CAST(value->>3 AS BIGINT), value->>4, CAST(value->>5 AS INTEGER), value->>6, CAST(value->>7 AS BIGINT)
+        FROM jsonb_array_elements(CAST(@Rows AS jsonb))
+        ON CONFLICT (user_id, event_id) DO NOTHING
+        """;
+
+    private const string UpsertReadMarkColumns = "INSERT INTO notification_read_marks (user_id, room_id, thread_id, stream_ordering)";
+
+    private const string UpsertReadMarkSqliteRows = """
+
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+        FROM json_each(@Rows) WHERE true
+        """;
+
+    private const string UpsertReadMarkPostgresRows = """
+
+        SELECT value->>0, value->>1, value->>2, CAST(value->>3 AS BIGINT)
+        FROM jsonb_array_elements(CAST(@Rows AS jsonb))
+        """;
+
+    private const string UpsertReadMarkConflict = """
+
         ON CONFLICT (user_id, room_id, thread_id) DO UPDATE
         SET stream_ordering = CASE WHEN excluded.stream_ordering > notification_read_marks.stream_ordering
                                    THEN excluded.stream_ordering ELSE notification_read_marks.stream_ordering END
         """;
+
+    private const string UpsertReadMarksSqliteSql = UpsertReadMarkColumns + UpsertReadMarkSqliteRows + UpsertReadMarkConflict;
+
+    private const string UpsertReadMarksPostgresSql = UpsertReadMarkColumns + UpsertReadMarkPostgresRows + UpsertReadMarkConflict;
 
     private const string SelectReadPositionsSql = """
         SELECT r.thread_id AS ThreadId, MAX(e.stream_ordering) AS Position
@@ -62,24 +97,74 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         LIMIT @Limit
         """;
 
-    public Task AddAsync(IReadOnlyList<NotificationRecord> notifications, CancellationToken cancellationToken)
+    public Task AddAsync(IReadOnlyList<NotificationRecord> notifications, CancellationToken cancellationToken) =>
+        RecordAsync(notifications, [], cancellationToken);
+
+    public Task MarkReadBySendingAsync(string userId, string roomId, string threadId, long streamOrdering, CancellationToken cancellationToken) =>
+        RecordAsync([], [new SentEventReadMark(userId, roomId, threadId, streamOrdering)], cancellationToken);
+
+    public Task RecordAsync(IReadOnlyList<NotificationRecord> notifications, IReadOnlyList<SentEventReadMark> readMarks,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notifications);
-        if (notifications.Count == 0) return Task.CompletedTask;
-        var rows = notifications.Select(n => new
+        ArgumentNullException.ThrowIfNull(readMarks);
+        foreach (var mark in readMarks)
         {
-            n.UserId, n.EventId, n.RoomId, n.StreamOrdering, n.ThreadId, Highlight = n.Highlight ? 1 : 0, n.ActionsJson, n.Ts,
-        }).ToList();
-        return database.ExecuteInTransactionAsync(InsertSql, rows, cancellationToken);
+            ArgumentException.ThrowIfNullOrEmpty(mark.UserId);
+            ArgumentException.ThrowIfNullOrEmpty(mark.RoomId);
+            ArgumentException.ThrowIfNullOrEmpty(mark.ThreadId);
+        }
+        if (notifications.Count == 0 && readMarks.Count == 0) return Task.CompletedTask;
+        var postgres = database.Dialect.Backend == DatabaseBackend.Postgres;
+        // One row per key: an upsert may not touch a row twice in one statement (PostgreSQL refuses).
+        var marks = readMarks.GroupBy(m => (m.UserId, m.RoomId, m.ThreadId)).Select(g => g.MaxBy(m => m.StreamOrdering)!).ToList();
+        return database.InTransactionAsync(async (connection, transaction) =>
+        {
+            foreach (var chunk in notifications.Chunk(MaxRowsPerStatement))
+                await connection.ExecuteAsync(new CommandDefinition(postgres ? InsertPostgresSql : InsertSqliteSql,
+                    new { Rows = EncodeNotifications(chunk) }, transaction, cancellationToken: cancellationToken));
+            foreach (var chunk in marks.Chunk(MaxRowsPerStatement))
+                await connection.ExecuteAsync(new CommandDefinition(postgres ? UpsertReadMarksPostgresSql : UpsertReadMarksSqliteSql,
+                    new { Rows = EncodeReadMarks(chunk) }, transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
     }
 
-    public Task MarkReadBySendingAsync(string userId, string roomId, string threadId, long streamOrdering, CancellationToken cancellationToken)
+    private static string EncodeNotifications(IEnumerable<NotificationRecord> notifications) => EncodeRows(notifications, static (writer, n) =>
     {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentException.ThrowIfNullOrEmpty(roomId);
-        ArgumentException.ThrowIfNullOrEmpty(threadId);
-        return database.ExecuteInTransactionAsync(UpsertReadMarkSql,
-            new { UserId = userId, RoomId = roomId, ThreadId = threadId, StreamOrdering = streamOrdering }, cancellationToken);
+        writer.WriteStringValue(n.UserId);
+        writer.WriteStringValue(n.EventId);
+        writer.WriteStringValue(n.RoomId);
+        writer.WriteNumberValue(n.StreamOrdering);
+        writer.WriteStringValue(n.ThreadId);
+        writer.WriteNumberValue(n.Highlight ? 1 : 0);
+        writer.WriteStringValue(n.ActionsJson);
+        writer.WriteNumberValue(n.Ts);
+    });
+
+    private static string EncodeReadMarks(IEnumerable<SentEventReadMark> marks) => EncodeRows(marks, static (writer, m) =>
+    {
+        writer.WriteStringValue(m.UserId);
+        writer.WriteStringValue(m.RoomId);
+        writer.WriteStringValue(m.ThreadId);
+        writer.WriteNumberValue(m.StreamOrdering);
+    });
+
+    /// <summary>Rows as a JSON array of arrays, the one parameter of a multi-row write.</summary>
+    private static string EncodeRows<T>(IEnumerable<T> rows, Action<Utf8JsonWriter, T> writeRow)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var row in rows)
+            {
+                writer.WriteStartArray();
+                writeRow(writer, row);
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     public async Task<ReadPositions> GetReadPositionsAsync(string userId, string roomId, CancellationToken cancellationToken)

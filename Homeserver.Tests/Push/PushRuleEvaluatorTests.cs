@@ -19,8 +19,8 @@ public class PushRuleEvaluatorTests
     }
 
     private static PushActions? Evaluate(JsonObject ev, long members = 3, long senderLevel = 0, JsonObject? ruleset = null) =>
-        PushRuleEvaluator.Evaluate(PushRule.InEvaluationOrder(ruleset ?? DefaultPushRules.For(Me)),
-            new PushEvaluationContext(ev, Me, members, "Me Myself", senderLevel, new Dictionary<string, long>()));
+        CompiledPushRuleSet.Compile(PushRule.InEvaluationOrder(ruleset ?? DefaultPushRules.For(Me)))
+            .Evaluate(new PushEvent(ev, members, senderLevel, new Dictionary<string, long>()), "Me Myself");
 
     [Fact]
     public void A_message_in_a_group_notifies_without_sound_or_highlight()
@@ -158,6 +158,58 @@ public class PushRuleEvaluatorTests
         result.Notify.Should().Be(notify);
         result.Highlight.Should().BeFalse();
         result.Actions.Should().HaveCount(kept);
+    }
+
+    [Fact]
+    public void One_event_evaluated_for_many_members_gives_each_their_own_result()
+    {
+        // Member-independent results are kept per event; the mention (a per-user value) and the display name must not leak.
+        var mentions = new JsonObject { ["m.mentions"] = new JsonObject { ["user_ids"] = new JsonArray("@bob:example.org") } };
+        var ev = new PushEvent(Message("Carol, see this", mentions), 5, 0, new Dictionary<string, long>());
+        var displayNameRule = Rule("name", """{"conditions":[{"kind":"contains_display_name"}],"actions":["notify",{"set_tweak":"highlight"}]}""");
+        CompiledPushRuleSet RulesOf(string userId)
+        {
+            var ruleset = DefaultPushRules.For(userId);
+            ruleset["override"]!.AsArray().Insert(1, displayNameRule.DeepClone());
+            return CompiledPushRuleSet.Compile(PushRule.InEvaluationOrder(ruleset));
+        }
+
+        var alice = RulesOf("@alice:example.org").Evaluate(ev, "Alice")!;
+        var bob = RulesOf("@bob:example.org").Evaluate(ev, "Bob")!;
+        var carol = RulesOf("@carol:example.org").Evaluate(ev, "Carol")!;
+        var aliceAgain = RulesOf("@alice:example.org").Evaluate(ev, "Alice")!;
+
+        alice.Highlight.Should().BeFalse();
+        alice.Notify.Should().BeTrue();
+        bob.Highlight.Should().BeTrue();
+        ((string)bob.Tweaks["sound"]!).Should().Be("default");
+        carol.Highlight.Should().BeTrue();
+        carol.Tweaks.Should().NotContainKey("sound");
+        aliceAgain.ActionsJson.Should().Be(alice.ActionsJson);
+    }
+
+    [Fact]
+    public void Equal_conditions_share_one_matcher_and_different_ones_do_not()
+    {
+        var a = PushConditionMatcher.Compile(JsonNode.Parse("""{"kind":"event_match","key":"type","pattern":"m.room.message"}"""));
+        var b = PushConditionMatcher.Compile(JsonNode.Parse("""{"kind":"event_match","key":"type","pattern":"m.room.message"}"""));
+        var c = PushConditionMatcher.Compile(JsonNode.Parse("""{"kind":"event_match","key":"type","pattern":"m.room.encrypted"}"""));
+        b.Should().BeSameAs(a);
+        c.Should().NotBeSameAs(a);
+        var ev = new PushEvent(Message("x"), 3, 0, new Dictionary<string, long>());
+        a.Matches(ev, null).Should().BeTrue();
+        c.Matches(ev, null).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_disabled_rule_is_skipped_and_the_actions_are_stored_as_given()
+    {
+        var ruleset = DefaultPushRules.For(Me);
+        ruleset["override"]!.AsArray().Insert(1, Rule("off", """{"conditions":[],"actions":["notify",{"set_tweak":"highlight"}]}"""));
+        ruleset["override"]![1]!["enabled"] = false;
+        var actions = Evaluate(Message("hello"), ruleset: ruleset)!;
+        actions.Highlight.Should().BeFalse();
+        actions.ActionsJson.Should().Be("""["notify"]""");
     }
 
     private static JsonObject Rule(string ruleId, string json)

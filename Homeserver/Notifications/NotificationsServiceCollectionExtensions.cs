@@ -13,7 +13,8 @@ public static class NotificationsServiceCollectionExtensions
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSingleton<INotificationStore, NotificationStore>();
-        services.AddSingleton<IPusherStore, PusherStore>();
+        services.AddSingleton<PusherStore>();
+        services.AddSingleton<IPusherStore, CachedPusherStore>();
         services.TryAddSingleton(new PushDeliveryOptions());
         services.AddSingleton<PushEvaluationProgress>();
         services.AddSingleton<UnreadNotificationCounts>();

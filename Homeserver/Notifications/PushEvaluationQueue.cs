@@ -14,8 +14,8 @@ public sealed partial class PushEvaluationQueue : BackgroundService
     /// <summary>Batches waiting at most; far above what a healthy server queues.</summary>
     public const int Capacity = 10_000;
 
-    /// <summary>Most batches evaluated with one read of their users' rules (a rule change shows from the next group on).</summary>
-    public const int MaxBatchesSharingRules = 100;
+    /// <summary>Most batches evaluated together (their events read with one query, their notifications written in one transaction).</summary>
+    public const int MaxBatchesTogether = 100;
 
     private readonly IRoomEventNotifier _notifier;
     private readonly RoomEventPushProcessor _processor;
@@ -44,12 +44,14 @@ public sealed partial class PushEvaluationQueue : BackgroundService
     {
         try
         {
-            // What is queued when the reader wakes is evaluated together, so each user's rules are read once for all of it.
+            // What is queued when the reader wakes is evaluated together: the more the evaluation lags, the larger its steps.
+            var group = new List<RoomEventsCommitted>(MaxBatchesTogether);
             while (await _channel.Reader.WaitToReadAsync(stoppingToken))
             {
-                var rules = new Dictionary<string, IReadOnlyList<Push.PushRule>>(StringComparer.Ordinal);
-                for (var taken = 0; taken < MaxBatchesSharingRules && _channel.Reader.TryRead(out var committed); taken++)
-                    await ProcessAsync(committed, rules, stoppingToken);
+                group.Clear();
+                while (group.Count < MaxBatchesTogether && _channel.Reader.TryRead(out var committed))
+                    group.Add(committed);
+                await ProcessAsync(group, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -58,20 +60,21 @@ public sealed partial class PushEvaluationQueue : BackgroundService
         }
     }
 
-    private async Task ProcessAsync(RoomEventsCommitted committed, Dictionary<string, IReadOnlyList<Push.PushRule>> rules,
-        CancellationToken stoppingToken)
+    private async Task ProcessAsync(List<RoomEventsCommitted> group, CancellationToken stoppingToken)
     {
         try
         {
-            await _processor.ProcessAsync(committed, stoppingToken, rules);
+            await _processor.ProcessAsync(group, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogFailed(e, committed.RoomId, committed.MaxStreamOrdering);
+            foreach (var committed in group)
+                LogFailed(e, committed.RoomId, committed.MaxStreamOrdering);
         }
         finally
         {
-            _progress.Done(committed.RoomId, committed.MaxStreamOrdering);
+            foreach (var committed in group)
+                _progress.Done(committed.RoomId, committed.MaxStreamOrdering);
         }
     }
 

@@ -25,9 +25,11 @@ public sealed class GlobPattern
     private bool HasStar => _segments.Length > 1;
 
     /// <summary>Whether the pattern matches the whole value.</summary>
-    public bool MatchesWhole(string value)
+    public bool MatchesWhole(string value) => MatchesWhole(TextRunes(value));
+
+    /// <summary>As <see cref="MatchesWhole(string)"/>, for a value already turned into <see cref="TextRunes"/>.</summary>
+    internal bool MatchesWhole(int[] text)
     {
-        var text = Runes(value, wildcards: false);
         var first = _segments[0];
         if (!HasStar)
             return text.Length == first.Length && MatchesAt(first, text, 0);
@@ -41,9 +43,11 @@ public sealed class GlobPattern
     /// Whether the pattern matches some part of the value that starts and ends at a word boundary: the
     /// value's start or end, or a character other than <c>[A-Za-z0-9_]</c> (the <c>content.body</c> rule).
     /// </summary>
-    public bool MatchesWords(string value)
+    public bool MatchesWords(string value) => MatchesWords(TextRunes(value));
+
+    /// <summary>As <see cref="MatchesWords(string)"/>, for a value already turned into <see cref="TextRunes"/>.</summary>
+    internal bool MatchesWords(int[] text)
     {
-        var text = Runes(value, wildcards: false);
         var first = _segments[0];
         if (!HasStar)
         {
@@ -105,6 +109,9 @@ public sealed class GlobPattern
     private static bool IsEnd(int[] text, int at) => at == text.Length || !IsWord(text[at]) || (at > 0 && !IsWord(text[at - 1]));
 
     private static bool IsWord(int rune) => rune is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_';
+
+    /// <summary>A value as the lower-cased code points matching compares.</summary>
+    internal static int[] TextRunes(string value) => Runes(value, wildcards: false);
 
     private static int[] Runes(string value, bool wildcards)
     {

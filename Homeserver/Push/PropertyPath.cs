@@ -39,12 +39,16 @@ public static class PropertyPath
     /// The value at the path; false when some name along it is absent or a step is not an object.
     /// A present JSON <c>null</c> is found (true) with a null value.
     /// </summary>
-    public static bool TryGet(JsonObject root, string path, out JsonNode? value)
+    public static bool TryGet(JsonObject root, string path, out JsonNode? value) => TryGet(root, Parse(path), out value);
+
+    /// <summary>As <see cref="TryGet(JsonObject, string, out JsonNode?)"/>, for a path already <see cref="Parse"/>d.</summary>
+    public static bool TryGet(JsonObject root, IReadOnlyList<string> names, out JsonNode? value)
     {
         value = null;
         JsonNode? node = root;
-        foreach (var name in Parse(path))
+        for (var i = 0; i < names.Count; i++)
         {
+            var name = names[i];
             if (node is not JsonObject obj || !obj.TryGetPropertyValue(name, out var next))
                 return false;
             node = next;

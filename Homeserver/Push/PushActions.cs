@@ -9,6 +9,9 @@ namespace Homeserver.Push;
 /// </summary>
 public sealed record PushActions(bool Notify, bool Highlight, JsonObject Tweaks, JsonArray Actions)
 {
+    /// <summary><see cref="Actions"/> as JSON text, as notification records store them.</summary>
+    public string ActionsJson { get; } = Actions.ToJsonString();
+
     public const string NotifyAction = "notify";
     public const string SetTweak = "set_tweak";
 

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace Homeserver.Push;
 
 /// <summary>
-/// The condition kinds of the spec's push rules. A condition of an unknown kind, or one missing its
-/// parameters, never matches (which disables its rule, as the spec requires).
+/// The condition kinds of the spec's push rules and the value comparisons they use; <see cref="PushConditionMatcher"/>
+/// compiles conditions into matchers.
 /// </summary>
 public static class PushConditions
 {
@@ -20,60 +20,11 @@ public static class PushConditions
     /// <summary>The largest integer a condition value or event property may hold to compare (canonical JSON's range).</summary>
     private const long MaxSafeInteger = (1L << 53) - 1;
 
-    public static bool Matches(JsonNode? condition, PushEvaluationContext context)
-    {
-        if (condition is not JsonObject c || Text(c, "kind") is not { } kind)
-            return false;
-        return kind switch
-        {
-            EventMatch => MatchesEventMatch(c, context),
-            EventPropertyIs => MatchesPropertyIs(c, context),
-            EventPropertyContains => MatchesPropertyContains(c, context),
-            ContainsDisplayName => MatchesDisplayName(context),
-            RoomMemberCount => Text(c, "is") is { } @is && MemberCountMatches(@is, context.RoomMemberCount),
-            SenderNotificationPermission => Text(c, "key") is { } key && context.SenderPowerLevel >= context.RequiredNotificationLevel(key),
-            _ => false,
-        };
-    }
-
     /// <summary>
-    /// A glob on a string property: the whole value, except <c>content.body</c>, where any part between
-    /// word boundaries may match.
+    /// Whether the literal text (a display name: its own <c>*</c> and <c>?</c> are not wildcards) appears in the body
+    /// between word boundaries, ignoring case (<c>contains_display_name</c>).
     /// </summary>
-    private static bool MatchesEventMatch(JsonObject condition, PushEvaluationContext context)
-    {
-        if (Text(condition, "key") is not { } key || Text(condition, "pattern") is not { } pattern)
-            return false;
-        if (!PropertyPath.TryGet(context.Event, key, out var node) || node is not JsonValue v || !v.TryGetValue<string>(out var value))
-            return false;
-        var glob = new GlobPattern(pattern);
-        return key == "content.body" ? glob.MatchesWords(value) : glob.MatchesWhole(value);
-    }
-
-    private static bool MatchesPropertyIs(JsonObject condition, PushEvaluationContext context) =>
-        Text(condition, "key") is { } key
-        && condition.TryGetPropertyValue("value", out var expected) && IsSimple(expected)
-        && PropertyPath.TryGet(context.Event, key, out var actual)
-        && SimpleEquals(actual, expected);
-
-    private static bool MatchesPropertyContains(JsonObject condition, PushEvaluationContext context) =>
-        Text(condition, "key") is { } key
-        && condition.TryGetPropertyValue("value", out var expected) && IsSimple(expected)
-        && PropertyPath.TryGet(context.Event, key, out var actual)
-        && actual is JsonArray array
-        && array.Any(item => SimpleEquals(item, expected));
-
-    /// <summary>The user's display name in the room appears in <c>content.body</c> between word boundaries.</summary>
-    private static bool MatchesDisplayName(PushEvaluationContext context)
-    {
-        var name = context.UserDisplayName;
-        if (string.IsNullOrWhiteSpace(name) || context.Body is not { } body)
-            return false;
-        // The name is literal text: its own '*' and '?' must not act as wildcards.
-        return LiteralMatchesWords(name, body);
-    }
-
-    private static bool LiteralMatchesWords(string name, string body)
+    public static bool LiteralMatchesWords(string name, string body)
     {
         var lowerName = name.ToLowerInvariant();
         var lowerBody = body.ToLowerInvariant();
@@ -154,5 +105,4 @@ public static class PushConditions
         };
     }
 
-    private static string? Text(JsonObject obj, string key) => obj[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -25,8 +25,11 @@ public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStor
     /// <summary>Users whose rules are kept at most; the cache starts over beyond that.</summary>
     private const int EvaluationCacheUsers = 100_000;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IReadOnlyList<PushRule> Rules, DateTimeOffset Until)> _evaluationCache =
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (CompiledPushRuleSet Rules, DateTimeOffset Until)> _evaluationCache =
         new(StringComparer.Ordinal);
+
+    /// <summary>Rule changes made through this instance; a ruleset read while one happened is not cached (it may be stale).</summary>
+    private long _changes;
 
     /// <summary>The <c>global</c> ruleset of the user.</summary>
     public async Task<JsonObject> GetGlobalAsync(string userId, CancellationToken cancellationToken)
@@ -44,16 +47,21 @@ public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStor
         return ruleset;
     }
 
-    /// <summary>The user's rules in the order they are tried against an event (cached for evaluation, every event asks).</summary>
-    public async Task<IReadOnlyList<PushRule>> GetRulesInOrderAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user's ruleset compiled for evaluation (cached: every event asks for every member's; a change through
+    /// this class drops the user's entry at once).
+    /// </summary>
+    public async Task<CompiledPushRuleSet> GetCompiledAsync(string userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (_evaluationCache.TryGetValue(userId, out var cached) && cached.Until > now)
             return cached.Rules;
-        var rules = PushRule.InEvaluationOrder(await GetGlobalAsync(userId, cancellationToken));
+        var changesBefore = Interlocked.Read(ref _changes);
+        var rules = CompiledPushRuleSet.Compile(PushRule.InEvaluationOrder(await GetGlobalAsync(userId, cancellationToken)));
         if (_evaluationCache.Count >= EvaluationCacheUsers)
             _evaluationCache.Clear();
-        _evaluationCache[userId] = (rules, now + EvaluationCacheLifetime);
+        if (Interlocked.Read(ref _changes) == changesBefore)
+            _evaluationCache[userId] = (rules, now + EvaluationCacheLifetime);
         return rules;
     }
 
@@ -125,6 +133,7 @@ public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStor
     /// <summary>Clients learn of changes from the <c>m.push_rules</c> account data event in sync.</summary>
     private async Task PublishAsync(string userId, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _changes);
         _evaluationCache.TryRemove(userId, out _);
         var content = new JsonObject { ["global"] = await GetGlobalAsync(userId, cancellationToken) };
         await accountData.SetAsync(userId, IAccountDataStore.GlobalRoomId, AccountDataTypes.PushRules, content.ToJsonString(), cancellationToken);

@@ -61,6 +61,44 @@ public class NotificationCountsTests(TestHost host) : IClassFixture<TestHost>
             ["m.relates_to"] = new JsonObject { ["rel_type"] = "m.thread", ["event_id"] = root },
         });
 
+    private Task<string> RoomMentionAsync(string roomId, string sender) =>
+        _rooms.SendAsync(roomId, sender, "m.room.message", new JsonObject
+        {
+            ["msgtype"] = "m.text",
+            ["body"] = "everyone, look",
+            ["m.mentions"] = new JsonObject { ["room"] = true },
+        });
+
+    private async Task<List<string>> NotifiedEventsAsync(string token, string query = "")
+    {
+        var page = await (await _rooms.GetAsync($"{V3}/notifications?limit=50{query}", token)).ReadJsonObjectAsync();
+        return [.. page["notifications"]!.AsArray().Select(n => (string)n!["event"]!["event_id"]!)];
+    }
+
+    [Fact]
+    public async Task Each_event_is_evaluated_in_the_state_its_previous_events_left()
+    {
+        // The evaluation carries the room's state from one event to the next: power levels and members changed by an
+        // event apply to the events after it, never to those before.
+        var (alice, aliceToken) = await _rooms.NewUserAsync();
+        var (bob, _) = await _rooms.NewUserAsync();
+        var (carol, carolToken) = await _rooms.NewUserAsync();
+        var roomId = await _rooms.CreateRoomAsync(alice);
+        await _rooms.MembershipAsync(roomId, bob, bob, "join");
+
+        var weakMention = await RoomMentionAsync(roomId, bob);
+        await _rooms.SendAsync(roomId, alice, "m.room.power_levels", new JsonObject { ["notifications"] = new JsonObject { ["room"] = 0 } }, "");
+        var strongMention = await RoomMentionAsync(roomId, bob);
+        await _rooms.MembershipAsync(roomId, carol, carol, "join");
+        var welcome = await _rooms.MessageAsync(roomId, bob, "welcome");
+        await _rooms.MembershipAsync(roomId, carol, carol, "leave");
+        var bye = await _rooms.MessageAsync(roomId, bob, "bye");
+
+        (await NotifiedEventsAsync(aliceToken)).Should().Equal(bye, welcome, strongMention, weakMention);
+        (await NotifiedEventsAsync(aliceToken, "&only=highlight")).Should().Equal(strongMention);
+        (await NotifiedEventsAsync(carolToken)).Should().Equal(welcome);
+    }
+
     [Fact]
     public async Task Messages_from_another_member_count_until_a_read_receipt()
     {

@@ -61,6 +61,33 @@ public abstract class NotificationStoreTests<TFixture>(TFixture fixture) : IClas
     }
 
     [SkippableFact]
+    public async Task One_record_writes_many_rows_keeps_existing_ones_and_takes_the_highest_read_mark()
+    {
+        var setup = await SetupAsync();
+        await setup.Notifications.AddAsync([Notification(setup, 0, highlight: true)], None);
+        // Far more rows than one statement takes: the write is split, in one transaction.
+        var others = Enumerable.Range(0, NotificationStore.MaxRowsPerStatement + 1)
+            .Select(i => Notification(setup, 1, user: $"@other{i}{_bob}")).ToList();
+        List<NotificationRecord> batch = [Notification(setup, 0), Notification(setup, 1, thread: "$root"), Notification(setup, 2), .. others];
+        List<SentEventReadMark> marks =
+        [
+            new(_bob, setup.RoomId, "main", setup.Messages[2].Position),
+            new(_bob, setup.RoomId, "main", setup.Messages[1].Position),
+            new(_bob, setup.RoomId, "$root", setup.Messages[0].Position),
+        ];
+        await setup.Notifications.RecordAsync(batch, marks, None);
+
+        var page = await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: false, None);
+        page.Select(n => (n.EventId, n.ThreadId, n.Highlight)).Should().Equal(
+            (setup.Messages[2].EventId, "main", false), (setup.Messages[1].EventId, "$root", false), (setup.Messages[0].EventId, "main", true));
+        (await setup.Notifications.GetPageAsync($"@other5000{_bob}", null, 10, onlyHighlight: false, None)).Should().ContainSingle();
+        var read = await setup.Notifications.GetReadPositionsAsync(_bob, setup.RoomId, None);
+        read.For("main").Should().Be(setup.Messages[2].Position);
+        read.For("$root").Should().Be(setup.Messages[0].Position);
+        (await CountsAsync(setup)).Should().BeEquivalentTo(new Dictionary<string, (long, long)> { ["$root"] = (1, 0) });
+    }
+
+    [SkippableFact]
     public async Task Threaded_receipts_and_own_events_read_their_thread_only()
     {
         var setup = await SetupAsync();
