@@ -80,9 +80,9 @@ public static class MarkdownReport
         if (results.IdlePolls is { } m)
         {
             text.AppendLine("Memory (the server's resident set size from `/proc/<pid>/status`; baseline: the same server idle just before):").AppendLine();
-            text.AppendLine("| idle long-polls held | RSS idle MiB (baseline) | RSS with the polls MiB | ratio | per poll KiB | peak RSS so far MiB |");
-            text.AppendLine("|---:|---:|---:|---:|---:|---:|");
-            text.AppendLine($"| {m.Parked} of {m.Polls} | {F0(m.IdleResidentMiB)} | {F0(m.HeldResidentMiB)} | {Times(m.HeldResidentMiB, m.IdleResidentMiB)} | {F1(m.KiBPerPoll)} | {F0(m.PeakMiB)} |");
+            text.AppendLine("| idle long-polls held | more server sockets open | RSS idle MiB (baseline) | RSS with the polls MiB | ratio | per poll KiB | peak RSS so far MiB |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine($"| {m.Parked} of {m.Polls} | {m.ServerSockets} | {F0(m.IdleResidentMiB)} | {F0(m.HeldResidentMiB)} | {Times(m.HeldResidentMiB, m.IdleResidentMiB)} | {F1(m.KiBPerPoll)} | {F0(m.PeakMiB)} |");
             text.AppendLine();
         }
 

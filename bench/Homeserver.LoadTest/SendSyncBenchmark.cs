@@ -195,6 +195,7 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         Log($"memory with {idlers.Count} idle long-polls");
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var (idle, _) = ProcessMemory.Read(pid);
+        var socketsBefore = ProcessMemory.Sockets(pid);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var client = new MatrixClient(options.ServerUrl, idlers.Count);
         using var parked = new CountdownEvent(idlers.Count);
@@ -202,13 +203,18 @@ public sealed class SendSyncBenchmark(LoadTestOptions options)
         var waited = Stopwatch.StartNew();
         while (!parked.IsSet && waited.Elapsed < TimeSpan.FromSeconds(120))
             await Task.Delay(100, cancellationToken);
+        // The server has accepted the connections once it holds a socket for each (or nearly: a slow machine).
+        while (socketsBefore >= 0 && ProcessMemory.Sockets(pid) - socketsBefore < idlers.Count * 0.95 && waited.Elapsed < TimeSpan.FromSeconds(120))
+            await Task.Delay(100, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
         var (held, peak) = ProcessMemory.Read(pid);
+        var sockets = ProcessMemory.Sockets(pid) - socketsBefore;
         var count = idlers.Count - parked.CurrentCount;
         await stop.CancelAsync();
         await polls;
-        var result = new IdlePollMemory(idlers.Count, count, idle, held, peak);
-        Log($"  RSS idle {idle:F0} MiB, with {count} of {idlers.Count} long-polls {held:F0} MiB ({result.KiBPerPoll:F1} KiB per poll), peak {peak:F0} MiB");
+        var result = new IdlePollMemory(idlers.Count, count, sockets, idle, held, peak);
+        Log($"  RSS idle {idle:F0} MiB, with {count} of {idlers.Count} long-polls ({sockets} more server sockets) {held:F0} MiB " +
+            $"({result.KiBPerPoll:F1} KiB per poll), peak {peak:F0} MiB");
         return result;
     }
 
