@@ -10,7 +10,9 @@ namespace Homeserver.LoadTest;
 /// The database's own durable write rate, the ceiling a send can approach: single-row INSERTs, each
 /// its own committed transaction, by 1 or more concurrent clients. PostgreSQL: pgbench with a
 /// one-statement script when it is installed, else the same loop over Npgsql. SQLite: a loop over
-/// Microsoft.Data.Sqlite in WAL mode with synchronous FULL, as the homeserver opens its file.
+/// Microsoft.Data.Sqlite in WAL mode with synchronous FULL, as the homeserver opens its file. The
+/// batched variant commits 100 rows per transaction (one multi-row INSERT), the rate a store that
+/// batches its writes can approach.
 /// </summary>
 public static partial class InsertBaseline
 {
@@ -18,7 +20,12 @@ public static partial class InsertBaseline
 
     private const string Table = "loadtest_insert_baseline";
 
-    public static async Task<Result> PostgresAsync(string connectionString, int clients, TimeSpan duration, CancellationToken cancellationToken)
+    public static Task<Result> PostgresAsync(string connectionString, int clients, TimeSpan duration, CancellationToken cancellationToken) =>
+        PostgresAsync(connectionString, clients, rowsPerTransaction: 1, duration, cancellationToken);
+
+    /// <summary>Each client commits <paramref name="rowsPerTransaction"/> rows per INSERT statement; the result is rows per second.</summary>
+    public static async Task<Result> PostgresAsync(
+        string connectionString, int clients, int rowsPerTransaction, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using (var setup = new NpgsqlConnection(connectionString))
         {
@@ -27,16 +34,22 @@ public static partial class InsertBaseline
                 $"DROP TABLE IF EXISTS {Table}; CREATE TABLE {Table} (id bigserial PRIMARY KEY, v integer NOT NULL)", setup);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        return FindPgbench() is { } pgbench
-            ? await PgbenchAsync(pgbench, connectionString, clients, duration, cancellationToken)
-            : new Result("Npgsql loop", clients, await LoopAsync(clients, duration, async () =>
-            {
-                var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(cancellationToken);
-                var insert = new NpgsqlCommand($"INSERT INTO {Table} (v) VALUES (1)", connection);
-                await insert.PrepareAsync(cancellationToken);
-                return (() => insert.ExecuteNonQueryAsync(cancellationToken), connection);
-            }));
+        var statement = rowsPerTransaction == 1
+            ? $"INSERT INTO {Table} (v) VALUES (1)"
+            : $"INSERT INTO {Table} (v) SELECT 1 FROM generate_series(1, {rowsPerTransaction})";
+        if (FindPgbench() is { } pgbench)
+        {
+            var pgbenchResult = await PgbenchAsync(pgbench, connectionString, statement, clients, duration, cancellationToken);
+            return pgbenchResult with { RowsPerSecond = pgbenchResult.RowsPerSecond * rowsPerTransaction };
+        }
+        return new Result("Npgsql loop", clients, rowsPerTransaction * await LoopAsync(clients, duration, async () =>
+        {
+            var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            var insert = new NpgsqlCommand(statement, connection);
+            await insert.PrepareAsync(cancellationToken);
+            return (() => insert.ExecuteNonQueryAsync(cancellationToken), connection);
+        }));
     }
 
     public static async Task<Result> SqliteAsync(string path, int clients, TimeSpan duration, CancellationToken cancellationToken)
@@ -96,11 +109,13 @@ public static partial class InsertBaseline
             : null;
     }
 
-    private static async Task<Result> PgbenchAsync(string pgbench, string connectionString, int clients, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>pgbench running <paramref name="statement"/> as its whole script; the result is transactions per second.</summary>
+    private static async Task<Result> PgbenchAsync(
+        string pgbench, string connectionString, string statement, int clients, TimeSpan duration, CancellationToken cancellationToken)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         var script = Path.GetTempFileName();
-        await File.WriteAllTextAsync(script, $"INSERT INTO {Table} (v) VALUES (1);\n", cancellationToken);
+        await File.WriteAllTextAsync(script, statement + ";\n", cancellationToken);
         try
         {
             var start = new ProcessStartInfo(pgbench)

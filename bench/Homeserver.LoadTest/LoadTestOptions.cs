@@ -8,7 +8,17 @@ public sealed record LoadTestOptions
     public required Uri ServerUrl { get; init; }
     public required string Backend { get; init; }
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
-    public IReadOnlyList<int> Clients { get; init; } = [1, 8, 64];
+    public IReadOnlyList<int> Clients { get; init; } = [1, 8, 64, 256];
+    /// <summary>Room counts of the send workload; sends spread over the rooms as <see cref="RoomAssignment"/> says.</summary>
+    public IReadOnlyList<int> Rooms { get; init; } = [1, 10, 100];
+    /// <summary>Each workload runs this many times; the report gives the medians.</summary>
+    public int Runs { get; init; } = 3;
+    /// <summary>Senders of the load that runs during the wake-up measurement (workload 1 at 64 clients into 10 rooms).</summary>
+    public int LoadClients { get; init; } = 64;
+    /// <summary>Idle long-polls held open while the server's memory is read.</summary>
+    public int IdlePolls { get; init; } = 1000;
+    /// <summary>Sequential sends whose database work is counted (PostgreSQL; 0: not measured).</summary>
+    public int DatabaseWorkSends { get; init; } = 200;
     public int WakeupSamples { get; init; } = 200;
     /// <summary>Sampling of one wake-up condition ends after this time even with fewer samples (a slow, loaded server).</summary>
     public TimeSpan WakeupMaxTime { get; init; } = TimeSpan.FromSeconds(60);
@@ -20,6 +30,10 @@ public sealed record LoadTestOptions
     public int? ServerPid { get; init; }
     /// <summary>Where this backend's markdown section is written.</summary>
     public required string Output { get; init; }
+    /// <summary>Where the checked targets are appended as JSON lines (null: not written).</summary>
+    public string? TargetsPath { get; init; }
+    /// <summary>The suite's baselines (bench/run): given, the /versions and PostgreSQL INSERT rates are not measured again.</summary>
+    public SuiteBaselines? Baselines { get; init; }
 
     public static LoadTestOptions Parse(IReadOnlyList<string> args)
     {
@@ -46,11 +60,27 @@ public sealed record LoadTestOptions
             PostgresConnectionString = values.GetValueOrDefault("postgres"),
             SqliteBaselinePath = values.GetValueOrDefault("sqlite-baseline"),
             ServerPid = values.TryGetValue("server-pid", out var pid) ? PositiveInt(pid, "server-pid") : null,
+            TargetsPath = values.GetValueOrDefault("targets"),
+            Baselines = values.TryGetValue("baselines", out var baselines) ? SuiteBaselines.Load(baselines) : null,
         };
+        IReadOnlyList<int> List(string text, string name) => text.Split(',').Select(c => PositiveInt(c, name)).Distinct().Order().ToArray();
         if (values.TryGetValue("duration", out var duration))
             options = options with { Duration = TimeSpan.FromSeconds(PositiveInt(duration, "duration")) };
         if (values.TryGetValue("clients", out var clients))
-            options = options with { Clients = clients.Split(',').Select(c => PositiveInt(c, "clients")).ToArray() };
+            options = options with { Clients = List(clients, "clients") };
+        if (values.TryGetValue("rooms", out var rooms))
+            options = options with { Rooms = List(rooms, "rooms") };
+        if (values.TryGetValue("runs", out var runs))
+            options = options with { Runs = PositiveInt(runs, "runs") };
+        if (values.TryGetValue("load-clients", out var loadClients))
+            options = options with { LoadClients = PositiveInt(loadClients, "load-clients") };
+        if (values.TryGetValue("idle-polls", out var idlePolls))
+            options = options with { IdlePolls = PositiveInt(idlePolls, "idle-polls") };
+        if (values.TryGetValue("database-work-sends", out var databaseWorkSends))
+            options = options with
+            {
+                DatabaseWorkSends = databaseWorkSends == "0" ? 0 : PositiveInt(databaseWorkSends, "database-work-sends"),
+            };
         if (values.TryGetValue("wakeup-samples", out var samples))
             options = options with { WakeupSamples = PositiveInt(samples, "wakeup-samples") };
         if (values.TryGetValue("wakeup-seconds", out var wakeupSeconds))
