@@ -183,13 +183,13 @@ public sealed class CapacityBenchmark(CapacityOptions options)
             }
             _results.Seeded.Add(await IdleSampleAsync(server, cancellationToken));
             if (run == 0)
-                await InitialSyncsAsync(server, users, cancellationToken);
+                await InitialSyncsAsync(server, probe, users, cancellationToken);
         }
         Console.WriteLine($"  seeded server ({_results.StoredEvents} events): start-up {Median(_results.Seeded, s => s.StartupMs):F0} ms, " +
                           $"idle RSS {Mb(Median(_results.Seeded, s => s.IdleRssBytes))} MB");
     }
 
-    private async Task InitialSyncsAsync(ServerProcess server, Dictionary<string, MatrixUser> users, CancellationToken cancellationToken)
+    private async Task InitialSyncsAsync(ServerProcess server, DatabaseProbe probe, Dictionary<string, MatrixUser> users, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
         {
@@ -198,27 +198,38 @@ public sealed class CapacityBenchmark(CapacityOptions options)
         };
         // One more sync of the user in no room first: it warms the JIT for every later one.
         await SyncAsync(http, server, users["sync_none"], 0, cancellationToken);
-        _results.EmptySync = await SyncSizeAsync(http, server, users["sync_none"], 0, 0, cancellationToken);
+        _results.EmptySync = await SyncSizeAsync(http, server, probe, users["sync_none"], 0, 0, cancellationToken);
         for (var g = 0; g < options.Sizes.Count; g++)
         {
             var group = options.Sizes[g];
             foreach (var rooms in group.SyncRoomCounts)
             {
-                var size = await SyncSizeAsync(http, server, users[SyncUser(g, rooms)], rooms, group.EventsPerRoom, cancellationToken);
+                var size = await SyncSizeAsync(http, server, probe, users[SyncUser(g, rooms)], rooms, group.EventsPerRoom, cancellationToken);
                 _results.Syncs.Add(size);
                 Console.WriteLine($"  initial sync, {rooms} rooms x {group.EventsPerRoom} events: {CapacityResults.Median(size.Samples.Select(s => s.Ms)):F0} ms " +
-                                  $"(first {size.Samples[0].Ms:F0} ms), {size.Samples[0].Bytes} bytes, peak RSS {Mb(size.Samples.Max(s => s.PeakRssBytes))} MB");
+                                  $"(first {size.Samples[0].Ms:F0} ms), {size.Samples[0].Bytes} bytes, {size.DatabaseTransactions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} database transactions, peak RSS {Mb(size.Samples.Max(s => s.PeakRssBytes))} MB");
             }
         }
     }
 
-    private async Task<SyncSize> SyncSizeAsync(HttpClient http, ServerProcess server, MatrixUser user, int rooms, int eventsPerRoom,
-        CancellationToken cancellationToken)
+    private async Task<SyncSize> SyncSizeAsync(HttpClient http, ServerProcess server, DatabaseProbe probe, MatrixUser user, int rooms,
+        int eventsPerRoom, CancellationToken cancellationToken)
     {
         var samples = new List<SyncSample>();
         for (var run = 0; run < options.Runs; run++)
             samples.Add(await SyncAsync(http, server, user, rooms, cancellationToken));
-        return new SyncSize(rooms, eventsPerRoom, samples);
+        // The database work of one more (warm) sync: the server is otherwise idle, so the count is its alone.
+        long? transactions = null;
+        if (await probe.TransactionCountAsync(cancellationToken) is { })
+        {
+            await Task.Delay(DatabaseProbe.StatisticsDelay, cancellationToken);
+            var before = await probe.TransactionCountAsync(cancellationToken);
+            await SyncAsync(http, server, user, rooms, cancellationToken);
+            await Task.Delay(DatabaseProbe.StatisticsDelay, cancellationToken);
+            // Less the probe's own read of the count.
+            transactions = await probe.TransactionCountAsync(cancellationToken) - before - 1;
+        }
+        return new SyncSize(rooms, eventsPerRoom, samples, transactions);
     }
 
     /// <summary>

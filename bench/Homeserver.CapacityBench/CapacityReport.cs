@@ -76,16 +76,23 @@ public static class CapacityReport
                         "is the cold one (nothing of those rooms cached); the baseline is the initial sync of a user in no room. " +
                         (r.PeakResetWorks
                             ? "Peak RSS is `VmHWM` reset just before the request (`/proc/<pid>/clear_refs`), so it is the peak during that sync."
-                            : "Peak RSS is `VmHWM` since the server started (the kernel refused to reset it).")).AppendLine();
+                            : "Peak RSS is `VmHWM` since the server started (the kernel refused to reset it).") +
+                        (o.Backend == "postgres"
+                            ? " Database transactions: `pg_stat_database.xact_commit + xact_rollback` of the run's database over one more " +
+                              "sync of that user on the otherwise idle server (every statement outside an explicit transaction is one); " +
+                              "per room: less the sync of the user in no room, divided by the rooms."
+                            : "")).AppendLine();
         var baseline = r.EmptySync is { } empty ? Median(empty.Samples.Select(s => s.Ms)) : double.NaN;
-        text.AppendLine("| rooms | messages per room | median ms | first (cold) ms | baseline: no rooms, ms | ratio | response bytes | bytes per room | RSS before, MB | peak RSS, MB | peak / idle RSS |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| rooms | messages per room | median ms | first (cold) ms | baseline: no rooms, ms | ratio | response bytes | bytes per room | RSS before, MB | peak RSS, MB | peak / idle RSS | database transactions | per room |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in r.Syncs)
         {
             var median = Median(s.Samples.Select(x => x.Ms));
             var peak = s.Samples.Max(x => x.PeakRssBytes);
             text.AppendLine($"| {s.Rooms:N0} | {s.EventsPerRoom:N0} | {median:F0} | {s.Samples[0].Ms:F0} | {baseline:F1} | {Ratio(median, baseline)} | " +
-                            $"{s.Samples[0].Bytes:N0} | {s.Samples[0].Bytes / s.Rooms:N0} | {MbNumber(s.Samples[0].RssBeforeBytes)} | {MbNumber(peak)} | {Ratio(peak, seededRss)} |");
+                            $"{s.Samples[0].Bytes:N0} | {s.Samples[0].Bytes / s.Rooms:N0} | {MbNumber(s.Samples[0].RssBeforeBytes)} | {MbNumber(peak)} | {Ratio(peak, seededRss)} | " +
+                            $"{s.DatabaseTransactions?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"} | " +
+                            $"{(s.DatabaseTransactions is { } t ? ((t - (r.EmptySync?.DatabaseTransactions ?? 0)) / (double)s.Rooms).ToString("F1", CultureInfo.InvariantCulture) : "-")} |");
         }
         text.AppendLine();
 

@@ -7,7 +7,8 @@ public sealed record StartSample(double StartupMs, long IdleRssBytes);
 public sealed record SyncSample(double Ms, long Bytes, long RssBeforeBytes, long PeakRssBytes);
 
 /// <summary>Initial syncs of a user in <see cref="Rooms"/> rooms of <see cref="EventsPerRoom"/> messages each (first one cold).</summary>
-public sealed record SyncSize(int Rooms, int EventsPerRoom, IReadOnlyList<SyncSample> Samples);
+/// <summary><see cref="DatabaseTransactions"/>: PostgreSQL transactions (statements outside a transaction each count) of one more such sync.</summary>
+public sealed record SyncSize(int Rooms, int EventsPerRoom, IReadOnlyList<SyncSample> Samples, long? DatabaseTransactions);
 
 /// <summary>Bytes on disk and state rows added by <see cref="Changes"/> state changes in a room of <see cref="Members"/> members.</summary>
 public sealed record StateGrowth(int Members, int Changes, long Bytes, long StateGroupEntries, long StateGroups);

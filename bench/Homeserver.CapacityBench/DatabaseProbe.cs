@@ -27,6 +27,17 @@ public sealed class DatabaseProbe(IDatabase database, string backend) : IAsyncDi
         SELECT (SELECT position FROM stream_positions WHERE stream = 'events') - (SELECT stream_ordering FROM event_search_position)
         """, cancellationToken);
 
+    /// <summary>
+    /// PostgreSQL: transactions committed or rolled back in this database so far (<c>pg_stat_database</c>;
+    /// each statement outside an explicit transaction counts as one). Null on SQLite, which keeps no such count.
+    /// </summary>
+    public async Task<long?> TransactionCountAsync(CancellationToken cancellationToken) => backend == "postgres"
+        ? await ScalarAsync("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", cancellationToken)
+        : null;
+
+    /// <summary>How long PostgreSQL backends may keep their statistics before reporting them (its PGSTAT_IDLE_INTERVAL, 10 s, plus a margin).</summary>
+    public static readonly TimeSpan StatisticsDelay = TimeSpan.FromSeconds(11);
+
     private async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
