@@ -29,7 +29,7 @@ public static class CapacityReport
         text.AppendLine("How the database is filled: rooms, joins and state changes go through the server's room pipeline in the harness's " +
                         "process (`RoomEventPipeline`, same database, server name and signing key as the server's config, the server " +
                         "stopped); the messages are built and signed by the server's `LocalEventBuilder` and written by the event store's " +
-                        "batch persist (`IRoomEventStore.PersistAsync`, 500 events per transaction), skipping only the per-event " +
+                        "batch persist (`IRoomEventStore.PersistAsync`, 200 events per transaction), skipping only the per-event " +
                         "authorisation a member's message passes anyway. Through HTTP the machine manages a few hundred events per second, " +
                         "so 10^5–10^6 events would take hours; this way building and signing is the limit (about 0.3 ms of CPU per event).").AppendLine();
         return text.ToString();

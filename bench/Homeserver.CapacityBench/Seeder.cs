@@ -26,9 +26,12 @@ public sealed class Seeder : IAsyncDisposable
     private const int QueuedPerRoom = 1000;
     private const int MaxBatchSize = 250;
     /// <summary>Events per transaction of <see cref="BulkMessagesAsync"/>.</summary>
-    private const int BulkBatchSize = 500;
-    /// <summary>Rooms written to in parallel.</summary>
-    private const int ParallelRooms = 8;
+    private const int BulkBatchSize = 200;
+    /// <summary>
+    /// Rooms written to in parallel. Few: every transaction holds the events stream's counter row from taking its
+    /// positions to its commit, so more writers only queue on that lock (past the command timeout on a loaded machine).
+    /// </summary>
+    private const int ParallelRooms = 3;
 
     private readonly IDatabase _database;
     private readonly ServiceProvider _services;
@@ -53,6 +56,9 @@ public sealed class Seeder : IAsyncDisposable
     public static async Task<Seeder> OpenAsync(StorageOptions storage, string serverName, SigningKey key, CancellationToken cancellationToken)
     {
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        // Big batches on a busy machine may wait on the events stream's lock longer than Npgsql's default 30 s.
+        if (storage.PostgresConnectionString is { } connection)
+            storage = storage with { PostgresConnectionString = connection + ";Command Timeout=600" };
         var database = await HomeserverStorage.OpenAsync(storage, loggerFactory, cancellationToken);
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
