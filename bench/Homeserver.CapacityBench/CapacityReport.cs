@@ -133,9 +133,9 @@ public static class CapacityReport
                 $"{ms:F0} ms median ({big.Rooms:N0} rooms × {big.EventsPerRoom:N0} messages, timeline limit 10)", ms < TargetSyncMs).ToJsonString();
         }
         var idle = Median(r.EmptyDatabase.Select(s => (double)s.IdleRssBytes));
-        yield return Line("idle memory under 120 MB", $"{Mb(idle)} MB RSS idle after start", idle < TargetIdleMb * 1024 * 1024).ToJsonString();
+        yield return Line("idle memory under 120 MB", $"{Mb(idle)} RSS idle after start", idle < TargetIdleMb * 1024 * 1024).ToJsonString();
         var withUsers = Median(r.WithUsers.Select(s => (double)s.IdleRssBytes));
-        yield return Line($"idle memory under 120 MB with {r.RegisteredUsers:N0} registered users", $"{Mb(withUsers)} MB RSS idle after start",
+        yield return Line($"idle memory under 120 MB with {r.RegisteredUsers:N0} registered users", $"{Mb(withUsers)} RSS idle after start",
             withUsers < TargetIdleMb * 1024 * 1024).ToJsonString();
         var start = Median(r.Seeded.Select(s => s.StartupMs));
         yield return Line("start-up under 1 s with 10^6 stored events", $"{start:F0} ms with {r.StoredEvents:N0} stored events",
