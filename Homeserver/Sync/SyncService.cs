@@ -27,6 +27,9 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     /// </summary>
     public const long MaxRangeForChangedRooms = 100_000;
 
+    /// <summary>Rooms of one response read at the same time: enough to overlap database round trips, few enough to share the pool.</summary>
+    private const int RoomsBuiltConcurrently = 8;
+
     public async Task<JsonObject> SyncAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -173,58 +176,79 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var changedRooms = sinceRoom is { } from && to.Room - from <= MaxRangeForChangedRooms
             ? await timeline.GetRoomsChangedBetweenAsync(from, to.Room, cancellationToken)
             : null;
-        foreach (var room in memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal))
+        // Rooms are read concurrently (each is a few round trips to the database), then put in order.
+        var context = new RoomBuildContext(request, to, roomAccountData, receiptEvents, forgotten, changedRooms);
+        var roomsToBuild = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).Where(g => request.Filter.Rooms.AllowsRoom(g.Key)).ToList();
+        var built = new (RoomKind Kind, JsonObject Section)?[roomsToBuild.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, roomsToBuild.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = RoomsBuiltConcurrently, CancellationToken = cancellationToken },
+            async (index, token) => built[index] = await BuildRoomAsync(context, roomsToBuild[index], token));
+        for (var index = 0; index < roomsToBuild.Count; index++)
         {
-            if (!request.Filter.Rooms.AllowsRoom(room.Key)) continue;
-            var latest = room.Last();
-            var atSince = sinceRoom is { } position ? room.LastOrDefault(m => m.StreamOrdering <= position)?.Membership : null;
-            var changedSince = sinceRoom is null || latest.StreamOrdering > sinceRoom;
-            var accountDataEvents = roomAccountData.GetValueOrDefault(room.Key) ?? [];
-            switch (latest.Membership)
-            {
-                case "join":
-                {
-                    var ongoing = sinceRoom is not null && atSince == "join" && !request.FullState;
-                    var ephemeral = new JsonArray();
-                    if (typing.GetTypingEvent(room.Key, ongoing ? request.Since!.Value.Typing : null) is { } typingEvent)
-                        ephemeral.Add(typingEvent);
-                    if (receiptEvents.TryGetValue(room.Key, out var receiptEvent))
-                        ephemeral.Add(receiptEvent);
-                    if (ongoing && changedRooms is not null && !changedRooms.Contains(room.Key) && ephemeral.Count == 0 && accountDataEvents.Count == 0)
-                        break; // nothing new in the room: no need to read it
-                    var state = ongoing ? RoomStateMode.Delta : RoomStateMode.Full;
-                    var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken);
-                    if (!ongoing || section.HasContent || accountDataEvents.Count > 0 || ephemeral.Count > 0)
-                    {
-                        // The summary is sent when it may have changed; clients keep the last one.
-                        var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken) : [];
-                        var joinedRoom = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
-                        if (unreadCounts is not null)
-                            await unreadCounts.AddToAsync(joinedRoom, request, room.Key, to.Room, cancellationToken);
-                        sections.Join[room.Key] = joinedRoom;
-                    }
-                    break;
-                }
-                case "invite" when changedSince || request.FullState:
-                    sections.Invite[room.Key] = await rooms.InvitedRoomAsync(latest, cancellationToken);
-                    break;
-                case "leave" or "ban" when (sinceRoom is null ? request.Filter.IncludeLeave : changedSince) && !forgotten.Contains(room.Key):
-                {
-                    // History up to the leave only for rooms the user was in; a rejected invite shows just the leave.
-                    var wasJoined = room.Any(m => m.Membership == "join" && (sinceRoom is null || m.StreamOrdering > sinceRoom || atSince == "join"));
-                    var after = wasJoined ? sinceRoom ?? 0 : latest.StreamOrdering - 1;
-                    var state = !wasJoined ? RoomStateMode.None : atSince == "join" ? RoomStateMode.Delta : RoomStateMode.Full;
-                    var section = await rooms.BuildAsync(request, room.Key, after, latest.StreamOrdering, state, cancellationToken, stateSince: sinceRoom ?? 0);
-                    sections.Leave[room.Key] = rooms.LeftRoom(section, accountDataEvents);
-                    break;
-                }
-            }
+            if (built[index] is not { } result) continue;
+            var target = result.Kind switch { RoomKind.Join => sections.Join, RoomKind.Invite => sections.Invite, _ => sections.Leave };
+            target[roomsToBuild[index].Key] = result.Section;
         }
         if (remoteInvites is not null)
             await remoteInvites.AddToAsync(sections.Invite, sections.Leave, request,
                 memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal),
                 to.Room, cancellationToken);
         return sections;
+    }
+
+    private enum RoomKind { Join, Invite, Leave }
+
+    /// <summary>What every room of one sync response shares.</summary>
+    private sealed record RoomBuildContext(SyncRequest Request, SyncToken To, Dictionary<string, JsonArray> RoomAccountData,
+        IReadOnlyDictionary<string, JsonObject> ReceiptEvents, IReadOnlySet<string> Forgotten, IReadOnlySet<string>? ChangedRooms);
+
+    /// <summary>One room's section of the response by the user's membership changes in it, or null when the room has none.</summary>
+    private async Task<(RoomKind Kind, JsonObject Section)?> BuildRoomAsync(RoomBuildContext context, IGrouping<string, MembershipChange> room,
+        CancellationToken cancellationToken)
+    {
+        var (request, to, roomAccountData, receiptEvents, forgotten, changedRooms) = context;
+        var sinceRoom = request.Since?.Room;
+        var latest = room.Last();
+        var atSince = sinceRoom is { } position ? room.LastOrDefault(m => m.StreamOrdering <= position)?.Membership : null;
+        var changedSince = sinceRoom is null || latest.StreamOrdering > sinceRoom;
+        var accountDataEvents = roomAccountData.GetValueOrDefault(room.Key) ?? [];
+        switch (latest.Membership)
+        {
+            case "join":
+            {
+                var ongoing = sinceRoom is not null && atSince == "join" && !request.FullState;
+                var ephemeral = new JsonArray();
+                if (typing.GetTypingEvent(room.Key, ongoing ? request.Since!.Value.Typing : null) is { } typingEvent)
+                    ephemeral.Add(typingEvent);
+                if (receiptEvents.TryGetValue(room.Key, out var receiptEvent))
+                    ephemeral.Add(receiptEvent);
+                if (ongoing && changedRooms is not null && !changedRooms.Contains(room.Key) && ephemeral.Count == 0 && accountDataEvents.Count == 0)
+                    return null; // nothing new in the room: no need to read it
+                var state = ongoing ? RoomStateMode.Delta : RoomStateMode.Full;
+                var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken);
+                if (ongoing && !section.HasContent && accountDataEvents.Count == 0 && ephemeral.Count == 0)
+                    return null;
+                // The summary is sent when it may have changed; clients keep the last one.
+                var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken) : [];
+                var joinedRoom = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
+                if (unreadCounts is not null)
+                    await unreadCounts.AddToAsync(joinedRoom, request, room.Key, to.Room, cancellationToken);
+                return (RoomKind.Join, joinedRoom);
+            }
+            case "invite" when changedSince || request.FullState:
+                return (RoomKind.Invite, await rooms.InvitedRoomAsync(latest, cancellationToken));
+            case "leave" or "ban" when (sinceRoom is null ? request.Filter.IncludeLeave : changedSince) && !forgotten.Contains(room.Key):
+            {
+                // History up to the leave only for rooms the user was in; a rejected invite shows just the leave.
+                var wasJoined = room.Any(m => m.Membership == "join" && (sinceRoom is null || m.StreamOrdering > sinceRoom || atSince == "join"));
+                var after = wasJoined ? sinceRoom ?? 0 : latest.StreamOrdering - 1;
+                var state = !wasJoined ? RoomStateMode.None : atSince == "join" ? RoomStateMode.Delta : RoomStateMode.Full;
+                var section = await rooms.BuildAsync(request, room.Key, after, latest.StreamOrdering, state, cancellationToken, stateSince: sinceRoom ?? 0);
+                return (RoomKind.Leave, rooms.LeftRoom(section, accountDataEvents));
+            }
+            default:
+                return null;
+        }
     }
 
     private static JsonObject AccountDataEvent(AccountDataRecord record) => new()
