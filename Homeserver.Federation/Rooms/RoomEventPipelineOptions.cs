@@ -11,4 +11,7 @@ public sealed class RoomEventPipelineOptions
 
     /// <summary>Parsed events kept in memory, across rooms.</summary>
     public int PduCacheSize { get; set; } = 20_000;
+
+    /// <summary>Rooms whose head (forward extremities, current state) the writer remembers after writing, instead of reading it again.</summary>
+    public int KnownHeadRooms { get; set; } = 1_000;
 }

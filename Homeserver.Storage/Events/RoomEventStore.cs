@@ -247,6 +247,32 @@ public sealed partial class RoomEventStore : IRoomEventStore
             SelectTransactionSql, new { key.UserId, key.DeviceId, key.TransactionId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>One query for all keys: a key is three texts, matched as a JSON array of [user, device, txn] triples.</summary>
+    public async Task<IReadOnlyDictionary<ClientTransactionKey, string>> GetEventIdsForTransactionsAsync(
+        IReadOnlyCollection<ClientTransactionKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+            CheckTransactionKey(key);
+        var found = new Dictionary<ClientTransactionKey, string>();
+        if (keys.Count == 0)
+            return found;
+        // Users and devices: one pair list; the transaction ids are matched per pair in memory (a few rows at most).
+        var pairs = keys.Select(k => (k.UserId, k.DeviceId)).Distinct().ToList();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TransactionRow>(new CommandDefinition(
+            _sql.SelectTransactions, new { Keys = JsonRows.Encode(pairs), TxnIds = JsonRows.Encode(keys.Select(k => k.TransactionId).Distinct()) },
+            cancellationToken: cancellationToken));
+        var wanted = keys.ToHashSet();
+        foreach (var row in rows)
+        {
+            var key = new ClientTransactionKey(row.UserId, row.DeviceId, row.TxnId);
+            if (wanted.Contains(key))
+                found[key] = row.EventId;
+        }
+        return found;
+    }
+
     public async Task<long> GetMaxStreamOrderingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
@@ -315,6 +341,14 @@ public sealed partial class RoomEventStore : IRoomEventStore
         public string StateKey { get; init; } = "";
         public string EventId { get; init; } = "";
         public long Version { get; init; }
+    }
+
+    private sealed class TransactionRow
+    {
+        public string UserId { get; init; } = "";
+        public string DeviceId { get; init; } = "";
+        public string TxnId { get; init; } = "";
+        public string EventId { get; init; } = "";
     }
 
     private sealed class StateGroupsRow

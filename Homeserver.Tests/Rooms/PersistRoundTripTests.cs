@@ -79,11 +79,15 @@ public sealed class PersistRoundTripTests(PostgresBackendFixture fixture, ITestO
         perEvent.RoundTrips.Should().BeLessThanOrEqualTo(RoundTripCeilingPerReceivedEvent);
     }
 
-    /// <summary>Round trips (commands and commits) per send: 11 before the batch opened and wrote in one round trip each, then 7.</summary>
-    private const double RoundTripCeilingPerSend = 7;
+    /// <summary>
+    /// Round trips (commands and commits) per send: 11 at first; 7 once a batch opened and wrote in one round trip each;
+    /// 4 (the client transaction read, open, write, commit) once the writer read a batch's transactions at once and
+    /// remembered the room's head.
+    /// </summary>
+    private const double RoundTripCeilingPerSend = 4;
 
-    /// <summary>Round trips per received event: 2.14 before the event rows went in one statement, then 1.10 (the stored-already read left).</summary>
-    private const double RoundTripCeilingPerReceivedEvent = 1.1;
+    /// <summary>Round trips per received event: 2.14 at first; 1.10 with the event rows in one statement; 4 per batch of 50 (0.08) since.</summary>
+    private const double RoundTripCeilingPerReceivedEvent = 0.1;
 
     private async Task<PersistRoundTripCounter> OpenCountedAsync()
     {
