@@ -58,14 +58,6 @@ public sealed partial class RoomEventStore
             SELECT event_id AS A, event_nid AS B FROM event_nids WHERE {rows.In("event_id", "Ids")};
             """;
 
-        /// <summary>Client transactions of the given (user, device) pairs with one of the given transaction ids.</summary>
-        public string SelectTransactions { get; } = $"""
-            SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
-            FROM client_transactions t JOIN ({rows.TextPairs("Keys")}) AS x ON t.user_id = x.a AND t.device_id = x.b
-            JOIN event_nids n ON n.event_nid = t.event_nid
-            WHERE {rows.PairsIndexFilter("t.user_id", "t.device_id", "Keys")} AND {rows.In("t.txn_id", "TxnIds")}
-            """;
-
         public string SelectStateKeyNids { get; } = $"""
             SELECT k.type AS Type, k.state_key AS StateKey, k.state_key_nid AS Nid
             FROM state_keys k JOIN ({rows.TextPairs("Keys")}) AS x ON k.type = x.a AND k.state_key = x.b
