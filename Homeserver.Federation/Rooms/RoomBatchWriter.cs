@@ -15,7 +15,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
     IRoomEventNotifier notifier, RoomEventPipelineOptions options, ILogger logger)
 {
     private readonly StoredPduLoader _loader = new(store, cache);
-    private readonly KnownRoomHeads _knownHeads = new(options.KnownHeadRooms);
+    private readonly KnownRoomHeads _knownHeads = new(options.KnownHeadStateEntries);
 
     /// <summary>What one queued event came to in one attempt.</summary>
     private sealed class Plan(RoomWork work)
