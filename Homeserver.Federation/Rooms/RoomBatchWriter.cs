@@ -15,6 +15,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
     IRoomEventNotifier notifier, RoomEventPipelineOptions options, ILogger logger)
 {
     private readonly StoredPduLoader _loader = new(store, cache);
+    private readonly KnownRoomHeads _knownHeads = new(options.KnownHeadStateEntries);
 
     /// <summary>What one queued event came to in one attempt.</summary>
     private sealed class Plan(RoomWork work)
@@ -29,6 +30,8 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         /// <summary>A repeat of an earlier client transaction of the same batch: answered like it.</summary>
         public Plan? SameAs { get; set; }
         public Exception? Error { get; set; }
+        /// <summary>The result came from stored data (a client transaction or event already stored), not from the head.</summary>
+        public bool AnsweredByStore { get; set; }
         /// <summary>Events of a remote state stored with this event as outliers (checked against their auth events).</summary>
         public List<(EventToPersist Row, StoredPdu Pdu)> Outliers { get; } = [];
     }
@@ -45,7 +48,8 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         var ct = CancellationToken.None; // a caller giving up must not tear a batch others wait for
         for (var attempt = 1; ; attempt++)
         {
-            var head = await RoomHead.LoadAsync(store, _loader, roomId, ct).ConfigureAwait(false);
+            var head = await RoomHead.LoadAsync(store, _loader, roomId, _knownHeads.Get(roomId), ct).ConfigureAwait(false);
+            var lookups = await LookUpAsync(batch, ct).ConfigureAwait(false);
             var plans = new List<Plan>(batch.Count);
             var transactions = new Dictionary<ClientTransactionKey, Plan>();
             foreach (var work in batch)
@@ -54,7 +58,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 plans.Add(plan);
                 try
                 {
-                    await PlanAsync(head, plan, transactions, ct).ConfigureAwait(false);
+                    await PlanAsync(head, plan, transactions, lookups, ct).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -67,6 +71,15 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                         return;
                     }
                 }
+            }
+
+            // The store's extremity check proves a remembered head right for what is stored; an answer given
+            // without storing anything (a refusal, a build) is given on a head read now.
+            if (head.IsRemembered && plans.Any(p => p.ToPersist is null && p.SameAs is null && !p.AnsweredByStore))
+            {
+                _knownHeads.Forget(roomId);
+                attempt--;
+                continue;
             }
 
             var toPersist = plans.Where(p => p.ToPersist is not null).ToList();
@@ -85,17 +98,22 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 }
                 catch (RoomChangedException) when (attempt < options.MaxAttempts)
                 {
+                    // Another writer changed the room: what this one remembered of it is stale too.
+                    _knownHeads.Forget(roomId);
                     RoomsLog.RoomChangedRetrying(logger, roomId, batch.Count, attempt);
                     continue;
                 }
                 catch (Exception e)
                 {
+                    _knownHeads.Forget(roomId);
                     RoomsLog.BatchFailed(logger, e, roomId, batch.Count);
                     foreach (var work in batch) work.Fail(e);
                     return;
                 }
             }
 
+            if (persisted.Count > 0)
+                _knownHeads.Remember(roomId, head.Extremities, head.CurrentState);
             // The next events of the room point to these: keep them parsed.
             foreach (var plan in toPersist)
                 cache.Add(new StoredPdu(plan.Pdu!, plan.ToPersist!.RejectionReason is not null, IsOutlier: false));
@@ -147,7 +165,37 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         }
     }
 
-    private async Task PlanAsync(RoomHead head, Plan plan, Dictionary<ClientTransactionKey, Plan> transactions, CancellationToken ct)
+    /// <summary>What the batch's events need from the store before they are checked, read once for the whole batch.</summary>
+    private sealed record BatchLookups(IReadOnlyDictionary<ClientTransactionKey, string> Transactions, IReadOnlySet<string> StoredReceived);
+
+    /// <summary>
+    /// The client transactions of the batch's drafts already used, and which received events are stored already
+    /// (those the event cache holds are; the rest are asked in one read).
+    /// </summary>
+    private async Task<BatchLookups> LookUpAsync(IReadOnlyList<RoomWork> batch, CancellationToken ct)
+    {
+        var keys = batch.Where(w => w.Draft is not null && w.Transaction is not null).Select(w => w.Transaction!).Distinct().ToList();
+        var transactions = keys.Count == 0
+            ? new Dictionary<ClientTransactionKey, string>()
+            : await store.GetEventIdsForTransactionsAsync(keys, ct).ConfigureAwait(false);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        var ask = new List<string>();
+        foreach (var work in batch)
+        {
+            if (work.Draft is not null || work.IsLocal || work.Pdu is not { } pdu) continue;
+            if (cache.TryGet(pdu.EventId, out _)) stored.Add(pdu.EventId);
+            else ask.Add(pdu.EventId);
+        }
+        if (ask.Count > 0)
+        {
+            var missing = await store.GetMissingEventIdsAsync(ask.Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
+            stored.UnionWith(ask.Where(id => !missing.Contains(id)));
+        }
+        return new BatchLookups(transactions, stored);
+    }
+
+    private async Task PlanAsync(RoomHead head, Plan plan, Dictionary<ClientTransactionKey, Plan> transactions, BatchLookups lookups,
+        CancellationToken ct)
     {
         var work = plan.Work;
         if (work.Draft is not { } draft)
@@ -158,7 +206,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 providedState = await TakeRemoteStateAsync(head, plan, work.Pdu!, remote, ct).ConfigureAwait(false);
                 if (providedState is null) return;
             }
-            await CheckAsync(head, plan, work.Pdu!, ct, providedState).ConfigureAwait(false);
+            await CheckAsync(head, plan, work.Pdu!, lookups, ct, providedState).ConfigureAwait(false);
             return;
         }
 
@@ -169,10 +217,11 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 plan.SameAs = first;
                 return;
             }
-            if (await store.GetEventIdForTransactionAsync(transaction, ct).ConfigureAwait(false) is { } existingId)
+            if (lookups.Transactions.TryGetValue(transaction, out var existingId))
             {
                 var existing = await store.GetEventAsync(existingId, ct).ConfigureAwait(false);
                 plan.Result = RoomEventResult.Accepted(existingId, existing?.StreamOrdering);
+                plan.AnsweredByStore = true;
                 return;
             }
             transactions[transaction] = plan;
@@ -213,7 +262,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 : RoomEventResult.Rejected(pdu.EventId, verdict.Rule, verdict.Reason);
             return;
         }
-        await CheckAsync(head, plan, pdu, ct).ConfigureAwait(false);
+        await CheckAsync(head, plan, pdu, lookups, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -346,7 +395,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
     /// The checks of "Checks performed on receipt of a PDU" from step 4 on (format, signatures and
     /// hashes were checked before the event was queued), then the event's place in the batch.
     /// </summary>
-    private async Task CheckAsync(RoomHead head, Plan plan, Pdu pdu, CancellationToken ct,
+    private async Task CheckAsync(RoomHead head, Plan plan, Pdu pdu, BatchLookups lookups, CancellationToken ct,
         IReadOnlyDictionary<TypeStateKey, string>? providedStateBefore = null)
     {
         var isLocal = plan.Work.IsLocal;
@@ -354,11 +403,13 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         if (head.InBatch(pdu.EventId))
         {
             plan.Result = new RoomEventResult(RoomEventOutcome.AlreadyKnown, pdu.EventId);
+            plan.AnsweredByStore = true;
             return;
         }
-        if (!isLocal && await store.GetEventAsync(pdu.EventId, ct).ConfigureAwait(false) is { } known)
+        if (!isLocal && lookups.StoredReceived.Contains(pdu.EventId) && await store.GetEventAsync(pdu.EventId, ct).ConfigureAwait(false) is { } known)
         {
             plan.Result = new RoomEventResult(RoomEventOutcome.AlreadyKnown, pdu.EventId, known.StreamOrdering);
+            plan.AnsweredByStore = true;
             return;
         }
         if (isCreate && head.Exists)

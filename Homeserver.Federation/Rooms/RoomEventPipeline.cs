@@ -62,18 +62,12 @@ public sealed partial class RoomEventPipeline
 
     /// <summary>
     /// Builds, checks and stores an event a local user sends. With a client transaction key, a
-    /// repeated request answers with the event the first one produced. Cancelling stops the wait,
-    /// not the write: a queued event may still be stored (a retry with the same key finds it).
+    /// repeated request answers with the event the first one produced (the room's writer looks the
+    /// keys of a batch up in one read). Cancelling stops the wait, not the write: a queued event may
+    /// still be stored (a retry with the same key finds it).
     /// </summary>
-    public async Task<RoomEventResult> SendAsync(LocalEventDraft draft, ClientTransactionKey? transaction, CancellationToken cancellationToken)
-    {
-        if (transaction is not null && await _store.GetEventIdForTransactionAsync(transaction, cancellationToken).ConfigureAwait(false) is { } existingId)
-        {
-            var existing = await _store.GetEventAsync(existingId, cancellationToken).ConfigureAwait(false);
-            return RoomEventResult.Accepted(existingId, existing?.StreamOrdering);
-        }
-        return await EnqueueAsync(RoomWork.ForDraft(draft, transaction), cancellationToken).ConfigureAwait(false);
-    }
+    public Task<RoomEventResult> SendAsync(LocalEventDraft draft, ClientTransactionKey? transaction, CancellationToken cancellationToken) =>
+        EnqueueAsync(RoomWork.ForDraft(draft, transaction), cancellationToken);
 
     /// <summary>Processes an event received from another server, as untrusted bytes of the given room version.</summary>
     public Task<RoomEventResult> ReceiveAsync(ReadOnlySpan<byte> utf8, RoomVersion version, CancellationToken cancellationToken)

@@ -11,4 +11,10 @@ public sealed class RoomEventPipelineOptions
 
     /// <summary>Parsed events kept in memory, across rooms.</summary>
     public int PduCacheSize { get; set; } = 20_000;
+
+    /// <summary>
+    /// State entries of the room heads (forward extremities, current state) the writer remembers after writing instead
+    /// of reading them again, summed over rooms (each also counts one); 0 remembers none.
+    /// </summary>
+    public int KnownHeadStateEntries { get; set; } = 200_000;
 }

@@ -20,7 +20,7 @@ internal sealed class RoomHead
     private readonly Dictionary<IReadOnlyDictionary<TypeStateKey, string>, StateMap> _storageForms = new(ReferenceEqualityComparer.Instance);
 
     private RoomHead(IRoomEventStore store, StoredPduLoader loader, string roomId, RoomRecord? room,
-        IReadOnlyList<string> extremities, Dictionary<TypeStateKey, string> currentState)
+        IReadOnlyList<string> extremities, IReadOnlyDictionary<TypeStateKey, string> currentState)
     {
         _store = store;
         _loader = loader;
@@ -46,10 +46,20 @@ internal sealed class RoomHead
     public bool CurrentStateChanged { get; private set; }
     public bool Exists => Version is not null;
 
-    public static async Task<RoomHead> LoadAsync(IRoomEventStore store, StoredPduLoader loader, string roomId, CancellationToken ct)
+    /// <summary>
+    /// Taken from what this process remembered of the room after its last write instead of read from the store
+    /// (the store's check of the forward extremities at persist time tells whether it is still right).
+    /// </summary>
+    public bool IsRemembered { get; private init; }
+
+    /// <summary>The room as stored, or as <paramref name="remembered"/> when given and the room exists.</summary>
+    public static async Task<RoomHead> LoadAsync(IRoomEventStore store, StoredPduLoader loader, string roomId, KnownRoomHeads.Head? remembered,
+        CancellationToken ct)
     {
         var room = await store.GetRoomAsync(roomId, ct).ConfigureAwait(false);
         if (room is null) return new RoomHead(store, loader, roomId, null, [], new Dictionary<TypeStateKey, string>());
+        if (remembered is not null)
+            return new RoomHead(store, loader, roomId, room, remembered.Extremities, remembered.CurrentState) { IsRemembered = true };
         var extremities = await store.GetForwardExtremitiesAsync(roomId, ct).ConfigureAwait(false);
         var current = StateMaps.FromStorage(await store.GetCurrentStateAsync(roomId, ct).ConfigureAwait(false));
         return new RoomHead(store, loader, roomId, room, extremities, current);

@@ -53,6 +53,17 @@ public interface IRoomEventStore
     /// <summary>The event a client transaction produced, if any.</summary>
     Task<string?> GetEventIdForTransactionAsync(ClientTransactionKey key, CancellationToken cancellationToken);
 
+    /// <summary>The events the given client transactions produced, for those that did (a batch's keys in one read).</summary>
+    async Task<IReadOnlyDictionary<ClientTransactionKey, string>> GetEventIdsForTransactionsAsync(IReadOnlyCollection<ClientTransactionKey> keys,
+        CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<ClientTransactionKey, string>();
+        foreach (var key in keys)
+            if (await GetEventIdForTransactionAsync(key, cancellationToken).ConfigureAwait(false) is { } eventId)
+                found[key] = eventId;
+        return found;
+    }
+
     /// <summary>The highest stream position of a committed room event (0 when there is none).</summary>
     Task<long> GetMaxStreamOrderingAsync(CancellationToken cancellationToken);
 }

@@ -24,14 +24,12 @@ public sealed partial class RoomEventStore
     /// <summary>
     /// Replaces the room's current state by <paramref name="newState"/>, writing only the entries
     /// that changed, and keeps the membership index in step with the changed m.room.member entries.
-    /// The old state comes from the cache when its version is still the stored one.
+    /// The old state comes from the cache when its <paramref name="version"/> (read under the room lock) is still the stored one.
     /// </summary>
     private async Task ApplyCurrentStateAsync(
-        DbConnection connection, DbTransaction transaction, string roomId, StateMap newState,
+        DbConnection connection, DbTransaction transaction, string roomId, long version, StateMap newState,
         Dictionary<string, string> batchMemberships, PersistWork work, CancellationToken cancellationToken)
     {
-        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SelectCurrentStateVersionSql, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken)) ?? 0;
         var oldState = _currentStates.TryGet(roomId, out var cached) && cached.Version == version
             ? cached.State
             : await ReadCurrentStateAsync(connection, transaction, roomId, cancellationToken);

@@ -88,20 +88,27 @@ public sealed partial class RoomEventStore
     {
         var roomId = batch.RoomId;
 
-        // One round trip: the room lock (PostgreSQL), then, read under it, whether the room exists,
-        // its forward extremities, and which of the batch's events and their prev events are stored.
+        // One round trip: the room lock (PostgreSQL), then, read under it, whether the room exists, its forward
+        // extremities, which of the batch's events and their prev events are stored and the current state's
+        // version; last the interning of every id the batch refers to (a no-op for stored ones).
         var lookedUp = batch.Events.SelectMany(e => e.PrevEvents.Append(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
+        var interned = batch.Events.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         long roomExists;
+        long stateVersion;
         List<string> extremities;
         Dictionary<string, StoredEventRow> stored;
-        await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(
-            _sql.OpenBatch, new { RoomId = roomId, Ids = JsonRows.Encode(lookedUp) }, transaction, cancellationToken: cancellationToken)))
+        await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(_sql.OpenBatch,
+            new { RoomId = roomId, Ids = JsonRows.Encode(lookedUp), Intern = JsonRows.Encode(interned) }, transaction, cancellationToken: cancellationToken)))
         {
             if (_sql.LockRoom is not null)
                 await reads.ReadAsync();
             roomExists = await reads.ReadSingleAsync<long>();
             extremities = [.. await reads.ReadAsync<string>()];
             stored = (await reads.ReadAsync<StoredEventRow>()).ToDictionary(r => r.EventId, StringComparer.Ordinal);
+            stateVersion = await reads.ReadSingleAsync<long>();
+            foreach (var row in await reads.ReadAsync<NidRow>())
+                work.EventNids[row.A] = row.B;
         }
 
         if (batch.NewRoom is { } newRoom)
@@ -120,8 +127,7 @@ public sealed partial class RoomEventStore
         var fresh = batch.Events
             .Where(e => !stored.TryGetValue(e.EventId, out var row) || (row.IsOutlier && !e.IsOutlier))
             .DistinctBy(e => e.EventId).ToList();
-        var nids = await InternEventIdsAsync(connection, transaction,
-            fresh.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities), work, cancellationToken);
+        var nids = work.EventNids;
 
         // State snapshots, in order: an event's before-state is usually its prev event's after-state.
         var groups = new Dictionary<string, (long Before, long After)>(StringComparer.Ordinal);
@@ -135,27 +141,71 @@ public sealed partial class RoomEventStore
             groups[e.EventId] = (before.Group, after.Group);
         }
 
-        foreach (var e in fresh.Where(e => e.ClientTransaction is not null))
+        if (batch.NewCurrentState is { } newState)
         {
-            var key = e.ClientTransaction!;
-            await connection.ExecuteAsync(new CommandDefinition(InsertClientTransactionSql,
-                new { key.UserId, key.DeviceId, key.TransactionId, EventNid = nids[e.EventId] }, transaction, cancellationToken: cancellationToken));
+            var memberships = fresh.Where(e => e.Membership is not null).ToDictionary(e => e.EventId, e => e.Membership!, StringComparer.Ordinal);
+            await ApplyCurrentStateAsync(connection, transaction, roomId, stateVersion, newState, memberships, work, cancellationToken);
         }
 
-        // One round trip: the edges and the new forward extremities.
+        var orderings = _database.Dialect.Backend == DatabaseBackend.Postgres
+            ? await WriteBatchPostgresAsync(connection, transaction, roomId, fresh, nids, groups, batch.NewForwardExtremities, cancellationToken)
+            : await WriteBatchAsync(connection, transaction, roomId, fresh, nids, groups, batch.NewForwardExtremities, cancellationToken);
+        return [.. batch.Events.Select(e => new PersistedEvent(e.EventId,
+            orderings.TryGetValue(e.EventId, out var ordering) ? ordering : stored[e.EventId].StreamOrdering))];
+    }
+
+    /// <summary>PostgreSQL: the batch's edges, extremities, client transactions, stream positions and rows in one round trip.</summary>
+    private async Task<Dictionary<string, long?>> WriteBatchPostgresAsync(DbConnection connection, DbTransaction transaction, string roomId,
+        List<EventToPersist> fresh, Dictionary<string, long> nids, Dictionary<string, (long Before, long After)> groups,
+        IReadOnlyCollection<string> newExtremities, CancellationToken cancellationToken)
+    {
+        var prev = fresh.SelectMany(e => e.PrevEvents.Select(p => (From: nids[e.EventId], To: nids[p]))).ToList();
+        var auth = fresh.SelectMany(e => e.AuthEvents.Select(a => (From: nids[e.EventId], To: nids[a]))).ToList();
+        var transactions = fresh.Where(e => e.ClientTransaction is not null).ToList();
+        var rank = 0L;
+        var ranks = fresh.Select(e => e.IsOutlier ? 0L : ++rank).ToArray();
+        var parameters = EventArrays(fresh, nids, groups, ranks);
+        parameters.AddDynamicParams(new
+        {
+            RoomId = roomId,
+            PrevFrom = prev.Select(x => x.From).ToArray(),
+            PrevTo = prev.Select(x => x.To).ToArray(),
+            AuthFrom = auth.Select(x => x.From).ToArray(),
+            AuthTo = auth.Select(x => x.To).ToArray(),
+            Extremities = newExtremities.Select(id => nids[id]).Distinct().ToArray(),
+            TxnUsers = transactions.Select(e => e.ClientTransaction!.UserId).ToArray(),
+            TxnDevices = transactions.Select(e => e.ClientTransaction!.DeviceId).ToArray(),
+            TxnIds = transactions.Select(e => e.ClientTransaction!.TransactionId).ToArray(),
+            TxnNids = transactions.Select(e => nids[e.EventId]).ToArray(),
+            Timeline = rank,
+        });
+        var last = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            _sql.WriteBatchPostgres, parameters, transaction, cancellationToken: cancellationToken));
+        var orderings = new Dictionary<string, long?>(StringComparer.Ordinal);
+        for (var i = 0; i < fresh.Count; i++)
+            orderings[fresh[i].EventId] = ranks[i] == 0 ? null : last - rank + ranks[i];
+        return orderings;
+    }
+
+    /// <summary>SQLite (in process, so statements cost no round trip): the same writes, statement by statement.</summary>
+    private async Task<Dictionary<string, long?>> WriteBatchAsync(DbConnection connection, DbTransaction transaction, string roomId,
+        List<EventToPersist> fresh, Dictionary<string, long> nids, Dictionary<string, (long Before, long After)> groups,
+        IReadOnlyCollection<string> newExtremities, CancellationToken cancellationToken)
+    {
         var (prevEdges, authEdges) = Edges(fresh, nids);
         await connection.ExecuteAsync(new CommandDefinition(_sql.InsertEdgesAndReplaceExtremities, new
         {
             RoomId = roomId,
             PrevEdges = prevEdges,
             AuthEdges = authEdges,
-            Nids = JsonRows.Encode(batch.NewForwardExtremities.Select(id => (nids[id], (long?)null))),
+            Nids = JsonRows.Encode(newExtremities.Select(id => (nids[id], (long?)null))),
         }, transaction, cancellationToken: cancellationToken));
 
-        if (batch.NewCurrentState is { } newState)
+        foreach (var e in fresh.Where(e => e.ClientTransaction is not null))
         {
-            var memberships = fresh.Where(e => e.Membership is not null).ToDictionary(e => e.EventId, e => e.Membership!, StringComparer.Ordinal);
-            await ApplyCurrentStateAsync(connection, transaction, roomId, newState, memberships, work, cancellationToken);
+            var key = e.ClientTransaction!;
+            await connection.ExecuteAsync(new CommandDefinition(InsertClientTransactionSql,
+                new { key.UserId, key.DeviceId, key.TransactionId, EventNid = nids[e.EventId] }, transaction, cancellationToken: cancellationToken));
         }
 
         // Last: the stream counter row stays locked until commit, so keep this section short.
@@ -167,10 +217,7 @@ public sealed partial class RoomEventStore
                 AdvanceEventStreamSql, new { Count = timeline }, transaction, cancellationToken: cancellationToken));
             next = last - timeline + 1;
         }
-
-        var orderings = await InsertTimelineRowsAsync(connection, transaction, fresh, nids, groups, next, cancellationToken);
-        return [.. batch.Events.Select(e => new PersistedEvent(e.EventId,
-            orderings.TryGetValue(e.EventId, out var ordering) ? ordering : stored[e.EventId].StreamOrdering))];
+        return await InsertTimelineRowsAsync(connection, transaction, fresh, nids, groups, next, cancellationToken);
     }
 
     /// <summary>
@@ -233,12 +280,53 @@ public sealed partial class RoomEventStore
         JsonRows.Encode(events.SelectMany(e => e.PrevEvents.Select(p => (nids[e.EventId], (long?)nids[p])))),
         JsonRows.Encode(events.SelectMany(e => e.AuthEvents.Select(a => (nids[e.EventId], (long?)nids[a])))));
 
-    private static async Task InsertEventRowsAsync(
+    private async Task InsertEventRowsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<EventInsertRow> rows, CancellationToken cancellationToken)
     {
-        // Dapper runs the statement once per row; a batch holds few events, and each carries its JSON.
+        if (_database.Dialect.Backend == DatabaseBackend.Postgres)
+        {
+            // One statement over arrays: a round trip per row would dominate a batch.
+            var list = rows.ToList();
+            if (list.Count == 0)
+                return;
+            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertEventsPostgres, RowArrays(list), transaction, cancellationToken: cancellationToken));
+            return;
+        }
+        // SQLite is in process: Dapper runs the statement once per row at no round-trip cost.
         await connection.ExecuteAsync(new CommandDefinition(InsertEventSql, rows, transaction, cancellationToken: cancellationToken));
     }
+
+    /// <summary>The event rows of a PostgreSQL batch as array parameters (rank: the stream ordering's rank, 0 for none).</summary>
+    private static DynamicParameters EventArrays(List<EventToPersist> fresh, Dictionary<string, long> nids,
+        Dictionary<string, (long Before, long After)> groups, long[] ranks) =>
+        RowArrays([.. fresh.Select((e, i) =>
+        {
+            var (before, after) = e.IsOutlier ? ((long?)null, (long?)null) : groups[e.EventId];
+            return ToRow(e, nids, ranks[i] == 0 ? null : ranks[i], before, after, e.IsOutlier);
+        })]);
+
+    /// <summary>Rows as one array per column; null numbers travel as 0, which no stream ordering or state group is.</summary>
+    private static DynamicParameters RowArrays(List<EventInsertRow> rows) => new(new
+    {
+        Nids = rows.Select(r => r.EventNid).ToArray(),
+        RoomIds = rows.Select(r => r.RoomId).ToArray(),
+        Types = rows.Select(r => r.Type).ToArray(),
+        StateKeys = rows.Select(r => r.StateKey).ToArray(),
+        Senders = rows.Select(r => r.Sender).ToArray(),
+        Depths = rows.Select(r => r.Depth).ToArray(),
+        Timestamps = rows.Select(r => r.OriginServerTs).ToArray(),
+        Ranks = rows.Select(r => r.StreamOrdering ?? 0).ToArray(),
+        Outliers = rows.Select(r => r.IsOutlier).ToArray(),
+        Rejections = rows.Select(r => r.RejectionReason).ToArray(),
+        SoftFailed = rows.Select(r => r.IsSoftFailed).ToArray(),
+        Redacts = rows.Select(r => r.Redacts).ToArray(),
+        Memberships = rows.Select(r => r.Membership).ToArray(),
+        Befores = rows.Select(r => r.StateBeforeGroup ?? 0).ToArray(),
+        Afters = rows.Select(r => r.StateAfterGroup ?? 0).ToArray(),
+        Jsons = rows.Select(r => r.Json).ToArray(),
+        RelatesTo = rows.Select(r => r.RelatesToId).ToArray(),
+        RelationTypes = rows.Select(r => r.RelationType).ToArray(),
+    });
 
     private static IEnumerable<string> ReferencedIds(EventToPersist e) => e.PrevEvents.Concat(e.AuthEvents).Append(e.EventId);
 

@@ -86,13 +86,61 @@ public sealed partial class RoomEventStore
             ON CONFLICT (room_id, event_nid) DO NOTHING;
             """;
 
-        /// <summary>The reads that open a batch, after the room lock: room exists, forward extremities, stored events.</summary>
+        /// <summary>
+        /// What opens a batch, in one round trip: the room lock, then read under it whether the room exists,
+        /// its forward extremities, which of the given events are stored, and the current state's version;
+        /// last the interning of every id the batch refers to, read back (a conflict rolls it back with the rest).
+        /// </summary>
         public string OpenBatch { get; } = (dialect.Backend == DatabaseBackend.Postgres ? LockRoomSql + ";\n" : "") + $"""
             SELECT COUNT(*) FROM rooms WHERE room_id = @RoomId;
             {SelectForwardExtremitiesSql};
             SELECT n.event_id AS EventId, e.stream_ordering AS StreamOrdering, e.state_after_group AS StateAfterGroup, e.membership AS Membership, e.is_outlier AS IsOutlier
             FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
             WHERE {rows.In("n.event_id", "Ids")};
+            SELECT COALESCE(MAX(version), 0) FROM current_state_versions WHERE room_id = @RoomId;
+            INSERT INTO event_nids (event_id) SELECT v FROM ({rows.Texts("Intern")}) AS x WHERE true ORDER BY v
+            ON CONFLICT (event_id) DO NOTHING;
+            SELECT event_id AS A, event_nid AS B FROM event_nids WHERE {rows.In("event_id", "Intern")};
+            """;
+
+        /// <summary>
+        /// PostgreSQL: everything a batch writes after its state snapshots, in one round trip: edges, forward
+        /// extremities, client transactions, the stream positions (the counter row stays locked until commit)
+        /// and the event rows, all rows of a kind in one statement over array parameters. An event's stream
+        /// ordering is the counter's new value less the timeline count plus its rank (1..count; 0 for outliers).
+        /// </summary>
+        public string WriteBatchPostgres { get; } = $"""
+            INSERT INTO event_prev_edges (event_nid, prev_event_nid) SELECT * FROM unnest(@PrevFrom, @PrevTo)
+            ON CONFLICT (event_nid, prev_event_nid) DO NOTHING;
+            INSERT INTO event_auth_edges (event_nid, auth_event_nid) SELECT * FROM unnest(@AuthFrom, @AuthTo)
+            ON CONFLICT (event_nid, auth_event_nid) DO NOTHING;
+            DELETE FROM room_forward_extremities WHERE room_id = @RoomId;
+            INSERT INTO room_forward_extremities (room_id, event_nid) SELECT @RoomId, x FROM unnest(@Extremities) AS x
+            ON CONFLICT (room_id, event_nid) DO NOTHING;
+            INSERT INTO client_transactions (user_id, device_id, txn_id, event_nid) SELECT * FROM unnest(@TxnUsers, @TxnDevices, @TxnIds, @TxnNids);
+            UPDATE stream_positions SET position = position + @Timeline WHERE stream = 'events' RETURNING position;
+            {InsertEventRowsPostgres("(SELECT position FROM stream_positions WHERE stream = 'events') - @Timeline + x.rank")}
+            """;
+
+        /// <summary>PostgreSQL: the event rows of the array parameters in one statement, with explicit stream orderings (0: none).</summary>
+        public string InsertEventsPostgres { get; } = InsertEventRowsPostgres("x.rank");
+
+        private static string InsertEventRowsPostgres(string orderingOfRank) => $"""
+            INSERT INTO events (event_nid, room_id, type, state_key, sender, depth, origin_server_ts, stream_ordering,
+                                is_outlier, rejection_reason, is_soft_failed, redacts, membership,
+                                state_before_group, state_after_group, json, relates_to_id, relation_type)
+            SELECT x.nid, x.room_id, x.type, x.state_key, x.sender, x.depth, x.ts, CASE WHEN x.rank = 0 THEN NULL ELSE {orderingOfRank} END,
+                   x.outlier, x.rejection, x.soft_failed, x.redacts, x.membership,
+                   NULLIF(x.before_group, 0), NULLIF(x.after_group, 0), x.json, x.relates_to, x.relation_type
+            FROM unnest(@Nids, @RoomIds, @Types, @StateKeys, @Senders, @Depths, @Timestamps, @Ranks, @Outliers, @Rejections, @SoftFailed,
+                        @Redacts, @Memberships, @Befores, @Afters, @Jsons, @RelatesTo, @RelationTypes)
+                 AS x(nid, room_id, type, state_key, sender, depth, ts, rank, outlier, rejection, soft_failed,
+                      redacts, membership, before_group, after_group, json, relates_to, relation_type)
+            ON CONFLICT (event_nid) DO UPDATE SET
+                stream_ordering = excluded.stream_ordering, is_outlier = excluded.is_outlier,
+                rejection_reason = excluded.rejection_reason, is_soft_failed = excluded.is_soft_failed,
+                state_before_group = excluded.state_before_group, state_after_group = excluded.state_after_group
+            WHERE events.is_outlier AND NOT excluded.is_outlier;
             """;
 
         public string InsertStateGroupEntries { get; } = $"""

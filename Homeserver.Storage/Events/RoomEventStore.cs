@@ -247,6 +247,41 @@ public sealed partial class RoomEventStore : IRoomEventStore
             SelectTransactionSql, new { key.UserId, key.DeviceId, key.TransactionId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// One round trip for all the keys: one primary-key lookup per key, joined by UNION ALL (lists per column
+    /// would let PostgreSQL probe by user only and read all of a user's transactions).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<ClientTransactionKey, string>> GetEventIdsForTransactionsAsync(
+        IReadOnlyCollection<ClientTransactionKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+            CheckTransactionKey(key);
+        var distinct = keys.Distinct().ToList();
+        var found = new Dictionary<ClientTransactionKey, string>();
+        if (distinct.Count == 0)
+            return found;
+        var parameters = new DynamicParameters();
+        var selects = new List<string>(distinct.Count);
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            selects.Add($"""
+                SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
+                FROM client_transactions t JOIN event_nids n ON n.event_nid = t.event_nid
+                WHERE t.user_id = @U{i} AND t.device_id = @D{i} AND t.txn_id = @T{i}
+                """);
+            parameters.Add($"U{i}", distinct[i].UserId);
+            parameters.Add($"D{i}", distinct[i].DeviceId);
+            parameters.Add($"T{i}", distinct[i].TransactionId);
+        }
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TransactionRow>(new CommandDefinition(
+            string.Join("\nUNION ALL\n", selects), parameters, cancellationToken: cancellationToken));
+        foreach (var row in rows)
+            found[new ClientTransactionKey(row.UserId, row.DeviceId, row.TxnId)] = row.EventId;
+        return found;
+    }
+
     public async Task<long> GetMaxStreamOrderingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
@@ -315,6 +350,14 @@ public sealed partial class RoomEventStore : IRoomEventStore
         public string StateKey { get; init; } = "";
         public string EventId { get; init; } = "";
         public long Version { get; init; }
+    }
+
+    private sealed class TransactionRow
+    {
+        public string UserId { get; init; } = "";
+        public string DeviceId { get; init; } = "";
+        public string TxnId { get; init; } = "";
+        public string EventId { get; init; } = "";
     }
 
     private sealed class StateGroupsRow

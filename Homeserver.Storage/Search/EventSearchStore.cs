@@ -43,7 +43,8 @@ public sealed class EventSearchStore : IEventSearchStore
         ArgumentNullException.ThrowIfNull(types);
         var sql = $"""
             SELECT e.event_nid AS EventNid, n.event_id AS EventId, e.room_id AS RoomId, e.type AS Type, e.state_key AS StateKey,
-                   e.sender AS Sender, e.stream_ordering AS StreamOrdering, e.redacts AS Redacts, e.json AS Json
+                   e.sender AS Sender, e.stream_ordering AS StreamOrdering, e.redacts AS Redacts, e.json AS Json,
+                   e.state_before_group AS StateBeforeGroup
             FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
             WHERE e.stream_ordering > @After AND e.stream_ordering <= @UpTo
               AND e.rejection_reason IS NULL AND NOT e.is_soft_failed

@@ -86,8 +86,10 @@ public sealed partial class SearchIndexer : BackgroundService
             var upTo = Math.Min(max, position + BatchSize);
             var rows = await _store.GetEventsToIndexAsync(position, upTo, SearchKeys.EventTypes, cancellationToken);
             var entries = new List<SearchEntry>();
+            var encryptedByGroup = new Dictionary<long, bool>();
             foreach (var row in rows)
-                if (SearchKeys.Extract(row.Type, row.StateKey, ContentOf(row.Json)) is { } text && !await IsEncryptedRoomAsync(row.EventId, cancellationToken))
+                if (SearchKeys.Extract(row.Type, row.StateKey, ContentOf(row.Json)) is { } text
+                    && !await IsEncryptedRoomAsync(row, encryptedByGroup, cancellationToken))
                     entries.Add(new SearchEntry(row.EventNid, row.RoomId, row.Sender, text.Key, row.StreamOrdering, text.Value));
             var redacted = await RedactedTargetsAsync(rows, cancellationToken);
             await _store.IndexAsync(entries, redacted, upTo, cancellationToken);
@@ -98,10 +100,16 @@ public sealed partial class SearchIndexer : BackgroundService
 
     /// <summary>
     /// Whether the room had encryption enabled before the event: the spec leaves encrypted rooms out of search,
-    /// including what little is sent in them unencrypted.
+    /// including what little is sent in them unencrypted. Asked once per state group of the range: events of a
+    /// group have the same state before them.
     /// </summary>
-    private async Task<bool> IsEncryptedRoomAsync(string eventId, CancellationToken cancellationToken) =>
-        await _events.GetStateBeforeAsync(eventId, cancellationToken) is not { } state || state.ContainsKey(("m.room.encryption", ""));
+    private async Task<bool> IsEncryptedRoomAsync(IndexableEvent row, Dictionary<long, bool> encryptedByGroup, CancellationToken cancellationToken)
+    {
+        if (row.StateBeforeGroup is { } group && encryptedByGroup.TryGetValue(group, out var known)) return known;
+        var encrypted = await _events.GetStateBeforeAsync(row.EventId, cancellationToken) is not { } state || state.ContainsKey(("m.room.encryption", ""));
+        if (row.StateBeforeGroup is { } seen) encryptedByGroup[seen] = encrypted;
+        return encrypted;
+    }
 
     /// <summary>The targets of the range's redactions that the redactions apply to (sender's server or redact power).</summary>
     private async Task<IReadOnlyCollection<string>> RedactedTargetsAsync(IReadOnlyList<IndexableEvent> rows, CancellationToken cancellationToken)
