@@ -236,8 +236,7 @@ public sealed partial class RoomEventStore
     private static async Task InsertEventRowsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<EventInsertRow> rows, CancellationToken cancellationToken)
     {
-        // Dapper runs the statement once per row; a batch holds few events, and each carries its JSON.
-        await connection.ExecuteAsync(new CommandDefinition(InsertEventSql, rows, transaction, cancellationToken: cancellationToken));
+        await InsertEventRowsInChunksAsync(connection, transaction, rows.ToList(), cancellationToken);
     }
 
     private static IEnumerable<string> ReferencedIds(EventToPersist e) => e.PrevEvents.Concat(e.AuthEvents).Append(e.EventId);
