@@ -48,13 +48,18 @@ public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinRespons
     public async Task<string> JoinAsync(string roomId, string userId, IReadOnlyList<string> servers, JsonObject extraContent,
         CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var joined = await HandshakeAsync(MembershipHandshake.Join, roomId, userId, servers, extraContent, async (server, join, answer) =>
         {
+            var answered = time.GetTimestamp();
             var checkedJoin = await joinCheck.CheckAsync(answer, join, server, cancellationToken).ConfigureAwait(false);
+            var checkedAt = time.GetTimestamp();
             var result = await pipeline.JoinRemoteRoomAsync(checkedJoin.Join, checkedJoin.State, checkedJoin.AuthChain, cancellationToken)
                 .ConfigureAwait(false);
             if (!result.IsAccepted && result.Outcome != RoomEventOutcome.AlreadyKnown)
                 throw new InvalidRemoteAnswerException(server, "the room's state does not admit our join: " + result.Reason);
+            MembershipLog.RemoteJoinTimed(logger, roomId, server, checkedJoin.State.Count + checkedJoin.AuthChain.Count,
+                Milliseconds(started, answered), Milliseconds(answered, checkedAt), Milliseconds(checkedAt, time.GetTimestamp()));
             return checkedJoin.Join.EventId;
         }, cancellationToken).ConfigureAwait(false);
         await invites.RemoveAsync(roomId, userId, cancellationToken).ConfigureAwait(false);
@@ -183,6 +188,8 @@ public sealed class RemoteMembership(RoomEventPipeline pipeline, SendJoinRespons
 
     private IFederationClient RequireClient() =>
         client ?? throw new MatrixException(502, ErrorCodes.Unknown, "This server has no federation client.");
+
+    private long Milliseconds(long from, long to) => (long)time.GetElapsedTime(from, to).TotalMilliseconds;
 
     private static string Esc(string value) => FederationPath.Segment(value);
 }

@@ -7,16 +7,17 @@ using Homeserver.Federation.Signing;
 namespace Homeserver.Federation.Membership;
 
 /// <summary>What a checked <c>send_join</c> answer gives: our join (as the resident signed it), the room state and its auth chain.</summary>
-public sealed record CheckedJoin(Pdu Join, IReadOnlyList<JsonObject> State, IReadOnlyList<JsonObject> AuthChain);
+public sealed record CheckedJoin(Pdu Join, IntactEvents State, IntactEvents AuthChain);
 
 /// <summary>
 /// Checks a resident server's <c>send_join</c> answer before anything of it is stored: every event
 /// of the state and auth chain must be of the room and carry valid signatures (a wrong content hash
 /// means the redacted form is used); events failing that are left out; what remains must hold the
 /// room's create event and the auth events of every event, our join included; an echoed join must be
-/// ours with signatures added only.
+/// ours with signatures added only. Signatures and hashes are checked by the room pipeline, which then
+/// takes the events without checking them again.
 /// </summary>
-public sealed class SendJoinResponseCheck(IServerKeys serverKeys, ServerIdentity identity)
+public sealed class SendJoinResponseCheck(IServerKeys serverKeys, ServerIdentity identity, RoomEventPipeline pipeline)
 {
     /// <summary>More events than this in one answer is not a room we can take in.</summary>
     public const int MaxEvents = 250_000;
@@ -30,18 +31,18 @@ public sealed class SendJoinResponseCheck(IServerKeys serverKeys, ServerIdentity
 
         join = await CheckEchoedJoinAsync(response["event"], join, residentServer, cancellationToken).ConfigureAwait(false);
 
-        var stateEvents = await KeepValidAsync(state, join, cancellationToken).ConfigureAwait(false);
-        var chainEvents = await KeepValidAsync(chain, join, cancellationToken).ConfigureAwait(false);
-        var known = new HashSet<string>(stateEvents.Concat(chainEvents).Select(e => e.EventId), StringComparer.Ordinal);
+        var (stateEvents, chainEvents) = await pipeline.CheckIntegrityAsync(EventsOfRoom(state, join), EventsOfRoom(chain, join), cancellationToken)
+            .ConfigureAwait(false);
+        var known = new HashSet<string>(stateEvents.Events.Concat(chainEvents.Events).Select(e => e.EventId), StringComparer.Ordinal);
 
-        if (!stateEvents.Any(e => e.Type == AuthStateKeys.CreateType && e.StateKey == ""))
+        if (!stateEvents.Events.Any(e => e.Type == AuthStateKeys.CreateType && e.StateKey == ""))
             throw new InvalidRemoteAnswerException(residentServer, "the state holds no valid m.room.create event");
-        foreach (var ev in stateEvents.Concat(chainEvents).Append(join))
+        foreach (var ev in stateEvents.Events.Concat(chainEvents.Events).Append(join))
             foreach (var authId in ev.AuthEvents)
                 if (!known.Contains(authId))
                     throw new InvalidRemoteAnswerException(residentServer, $"the auth chain lacks {authId}, an auth event of {ev.EventId}");
 
-        return new CheckedJoin(join, [.. stateEvents.Select(e => e.Json)], [.. chainEvents.Select(e => e.Json)]);
+        return new CheckedJoin(join, stateEvents, chainEvents);
     }
 
     private async Task<Pdu> CheckEchoedJoinAsync(JsonNode? echoed, Pdu join, string residentServer, CancellationToken cancellationToken)
@@ -65,8 +66,8 @@ public sealed class SendJoinResponseCheck(IServerKeys serverKeys, ServerIdentity
         return pdu;
     }
 
-    /// <summary>The entries that are events of the join's room and version with valid signatures (redacted when their hash fails).</summary>
-    private async Task<List<Pdu>> KeepValidAsync(JsonArray entries, Pdu join, CancellationToken cancellationToken)
+    /// <summary>The entries that are well-formed events of the join's room and version, without repeats.</summary>
+    private static List<Pdu> EventsOfRoom(JsonArray entries, Pdu join)
     {
         var kept = new List<Pdu>(entries.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -76,19 +77,14 @@ public sealed class SendJoinResponseCheck(IServerKeys serverKeys, ServerIdentity
             Pdu pdu;
             try
             {
+                // A copy: the answer's node belongs to its array, the event is kept apart from it.
                 pdu = PduParser.FromJson(json.DeepClone().AsObject(), join.RoomVersion);
             }
             catch (PduFormatException)
             {
                 continue;
             }
-            if (pdu.RoomId != join.RoomId || !seen.Add(pdu.EventId)) continue;
-            var keys = await EventKeys.ForAsync(serverKeys, identity, pdu, cancellationToken).ConfigureAwait(false);
-            var (verdict, _) = PduIntegrity.Check(pdu.Json, pdu.RoomVersion, server => keys.GetValueOrDefault(server) ?? []);
-            if (verdict == PduIntegrityVerdict.Rejected) continue;
-            if (verdict == PduIntegrityVerdict.MustBeRedacted)
-                pdu = Pdu.FromJson(Redaction.Redact(pdu.Json, pdu.RoomVersion), pdu.RoomVersion, pdu.EventId);
-            kept.Add(pdu);
+            if (pdu.RoomId == join.RoomId && seen.Add(pdu.EventId)) kept.Add(pdu);
         }
         return kept;
     }

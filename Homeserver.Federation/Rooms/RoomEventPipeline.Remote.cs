@@ -20,11 +20,26 @@ public sealed partial class RoomEventPipeline
     public async Task<RoomEventResult> JoinRemoteRoomAsync(Pdu join, IReadOnlyList<JsonObject> state, IReadOnlyList<JsonObject> authChain,
         CancellationToken cancellationToken)
     {
+        if (state.Count + authChain.Count > MaxRemoteStateEvents)
+            return RoomEventResult.Dropped(join.EventId, $"more than {MaxRemoteStateEvents} state and auth chain events");
+        var (intactState, intactChain) = await CheckIntegrityAsync(ParseValid(state, join.RoomVersion), ParseValid(authChain, join.RoomVersion),
+            cancellationToken).ConfigureAwait(false);
+        return await JoinRemoteRoomAsync(join, intactState, intactChain, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="JoinRemoteRoomAsync(Pdu, IReadOnlyList{JsonObject}, IReadOnlyList{JsonObject}, CancellationToken)"/> with a state and
+    /// auth chain whose signatures and hashes were already checked here (a checked send_join answer);
+    /// each event is still checked against its auth events before it is stored.
+    /// </summary>
+    public async Task<RoomEventResult> JoinRemoteRoomAsync(Pdu join, IntactEvents state, IntactEvents authChain, CancellationToken cancellationToken)
+    {
         var (intact, dropped) = await CheckIntegrityAsync(join, cancellationToken).ConfigureAwait(false);
         if (intact is null) return dropped!;
-        var remote = await CheckRemoteStateAsync(join.RoomVersion, state, authChain, mayCreateRoom: true, cancellationToken).ConfigureAwait(false);
-        if (remote is null) return RoomEventResult.Dropped(join.EventId, $"more than {MaxRemoteStateEvents} state and auth chain events");
-        return await EnqueueAsync(RoomWork.ForEventWithState(intact, remote), cancellationToken).ConfigureAwait(false);
+        if (state.Count + authChain.Count > MaxRemoteStateEvents)
+            return RoomEventResult.Dropped(join.EventId, $"more than {MaxRemoteStateEvents} state and auth chain events");
+        return await EnqueueAsync(RoomWork.ForEventWithState(intact, ToRemoteState(state, authChain, mayCreateRoom: true)), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -47,8 +62,11 @@ public sealed partial class RoomEventPipeline
         }
         var (intact, dropped) = await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false);
         if (intact is null) return dropped!;
-        var remote = await CheckRemoteStateAsync(version, stateBefore, authChain, mayCreateRoom: false, cancellationToken).ConfigureAwait(false);
-        if (remote is null) return RoomEventResult.Dropped(pdu.EventId, $"more than {MaxRemoteStateEvents} state and auth chain events");
+        if (stateBefore.Count + authChain.Count > MaxRemoteStateEvents)
+            return RoomEventResult.Dropped(pdu.EventId, $"more than {MaxRemoteStateEvents} state and auth chain events");
+        var (intactState, intactChain) = await CheckIntegrityAsync(ParseValid(stateBefore, version), ParseValid(authChain, version), cancellationToken)
+            .ConfigureAwait(false);
+        var remote = ToRemoteState(intactState, intactChain, mayCreateRoom: false);
         return await EnqueueAsync(RoomWork.ForEventWithState(intact, remote), cancellationToken).ConfigureAwait(false);
     }
 
@@ -75,32 +93,60 @@ public sealed partial class RoomEventPipeline
         return await EnqueueAsync(RoomWork.ForEvent(intact, isLocal: true), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Parses and checks signatures and hashes of a remote state; events that fail are left out.</summary>
-    private async Task<RemoteState?> CheckRemoteStateAsync(RoomVersion version, IReadOnlyList<JsonObject> state,
-        IReadOnlyList<JsonObject> authChain, bool mayCreateRoom, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the signatures and hashes of received events (step 2–3 of the checks on receipt, as for any
+    /// received event), spread over the machine's cores: a room's state may hold tens of thousands of
+    /// events. Events that fail are left out, repeats of an event id kept once.
+    /// </summary>
+    public async Task<IntactEvents> CheckIntegrityAsync(IReadOnlyList<Pdu> events, CancellationToken cancellationToken)
     {
-        if (state.Count + authChain.Count > MaxRemoteStateEvents) return null;
-        var events = new Dictionary<string, Pdu>(StringComparer.Ordinal);
-        var stateIds = new List<string>(state.Count);
-        foreach (var (json, isState) in state.Select(j => (j, true)).Concat(authChain.Select(j => (j, false))))
+        var unique = events.DistinctBy(e => e.EventId, StringComparer.Ordinal).ToList();
+        var checkedEvents = new Pdu?[unique.Count];
+        await Parallel.ForAsync(0, unique.Count, new ParallelOptions
         {
-            Pdu pdu;
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+        }, async (i, ct) => checkedEvents[i] = (await CheckIntegrityAsync(unique[i], ct).ConfigureAwait(false)).Event).ConfigureAwait(false);
+        return new IntactEvents(checkedEvents.OfType<Pdu>().ToList());
+    }
+
+    /// <summary>
+    /// <see cref="CheckIntegrityAsync(IReadOnlyList{Pdu}, CancellationToken)"/> of a state and its auth chain, which
+    /// usually share many events: each event is checked once.
+    /// </summary>
+    public async Task<(IntactEvents State, IntactEvents AuthChain)> CheckIntegrityAsync(IReadOnlyList<Pdu> state, IReadOnlyList<Pdu> authChain,
+        CancellationToken cancellationToken)
+    {
+        var intact = (await CheckIntegrityAsync([.. state, .. authChain], cancellationToken).ConfigureAwait(false)).Events
+            .ToDictionary(e => e.EventId, StringComparer.Ordinal);
+        IntactEvents Keep(IReadOnlyList<Pdu> events) => new(events.DistinctBy(e => e.EventId, StringComparer.Ordinal)
+            .Select(e => intact.GetValueOrDefault(e.EventId)).OfType<Pdu>().ToList());
+        return (Keep(state), Keep(authChain));
+    }
+
+    /// <summary>The entries that are well-formed events of the version (others are left out).</summary>
+    private static List<Pdu> ParseValid(IReadOnlyList<JsonObject> events, RoomVersion version)
+    {
+        var parsed = new List<Pdu>(events.Count);
+        foreach (var json in events)
+        {
             try
             {
-                pdu = PduParser.FromJson(json, version);
+                parsed.Add(PduParser.FromJson(json, version));
             }
             catch (PduFormatException)
             {
-                continue;
+                // Left out: the state without it is what the checks then decide on.
             }
-            if (!events.ContainsKey(pdu.EventId))
-            {
-                var (intact, _) = await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false);
-                if (intact is null) continue;
-                events[pdu.EventId] = intact;
-            }
-            if (isState) stateIds.Add(pdu.EventId);
         }
-        return new RemoteState(events.Values.ToList(), stateIds, mayCreateRoom);
+        return parsed;
+    }
+
+    /// <summary>A checked remote state for the room writer: its events (state first) and which of them form the state.</summary>
+    private static RemoteState ToRemoteState(IntactEvents state, IntactEvents authChain, bool mayCreateRoom)
+    {
+        var events = new Dictionary<string, Pdu>(StringComparer.Ordinal);
+        foreach (var ev in state.Events.Concat(authChain.Events)) events.TryAdd(ev.EventId, ev);
+        return new RemoteState(events.Values.ToList(), state.Events.Select(e => e.EventId).ToList(), mayCreateRoom);
     }
 }

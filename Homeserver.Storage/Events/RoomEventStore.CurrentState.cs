@@ -69,6 +69,7 @@ public sealed partial class RoomEventStore
                 .Where(r => r.Value.Membership is not null)
                 .ToDictionary(r => r.Key, r => r.Value.Membership!, StringComparer.Ordinal);
 
+        var upserts = new List<(string UserId, string Membership, long EventNid)>(memberChanges.Count);
         foreach (var (key, eventId) in memberChanges)
         {
             var membership = eventId is null ? null
@@ -78,9 +79,8 @@ public sealed partial class RoomEventStore
                 await connection.ExecuteAsync(new CommandDefinition(DeleteMembershipSql,
                     new { UserId = key.StateKey, RoomId = roomId }, transaction, cancellationToken: cancellationToken));
             else
-                await connection.ExecuteAsync(new CommandDefinition(UpsertMembershipSql,
-                    new { UserId = key.StateKey, RoomId = roomId, Membership = membership, EventNid = eventNids[eventId!] },
-                    transaction, cancellationToken: cancellationToken));
+                upserts.Add((key.StateKey, membership, eventNids[eventId!]));
         }
+        await UpsertMembershipsInChunksAsync(connection, transaction, roomId, upserts, cancellationToken);
     }
 }

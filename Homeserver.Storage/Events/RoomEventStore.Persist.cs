@@ -292,8 +292,8 @@ public sealed partial class RoomEventStore
             await connection.ExecuteAsync(new CommandDefinition(_sql.InsertEventsPostgres, RowArrays(list), transaction, cancellationToken: cancellationToken));
             return;
         }
-        // SQLite is in process: Dapper runs the statement once per row at no round-trip cost.
-        await connection.ExecuteAsync(new CommandDefinition(InsertEventSql, rows, transaction, cancellationToken: cancellationToken));
+        // SQLite is in process: no round trips to save, but several rows per prepared statement still save per-statement work.
+        await InsertEventRowsInChunksAsync(connection, transaction, rows.ToList(), cancellationToken);
     }
 
     /// <summary>The event rows of a PostgreSQL batch as array parameters (rank: the stream ordering's rank, 0 for none).</summary>

@@ -22,7 +22,10 @@ using Microsoft.Extensions.Logging;
 //   dotnet Homeserver.FederationBench.dll --client-url URL --federation-url URL --server-name NAME
 //       --remote-name NAME --remote-port PORT --remote-cert PEM --remote-key PEM
 //       [--transactions 40] [--output FILE] [--label TEXT]
+// With --mode join it is instead the resident server of a room the homeserver joins (see JoinBench):
+//       --mode join --members N --server-pid PID [--room-version 12] and the options above but --transactions.
 var options = Args.Parse(args);
+if (options.GetValueOrDefault("mode") == "join") return await JoinBench.RunAsync(options);
 var remoteName = options["remote-name"];
 var serverName = options["server-name"];
 var transactions = int.Parse(options.GetValueOrDefault("transactions", "40"));
