@@ -83,16 +83,7 @@ public sealed partial class RoomEventStore : IRoomBackfillStore
             return [.. events.Select(e => new PersistedEvent(e.EventId, stored[e.EventId].StreamOrdering))];
         var nids = await InternEventIdsAsync(connection, transaction, fresh.SelectMany(ReferencedIds), work, cancellationToken);
 
-        var groups = new Dictionary<string, (long Before, long After)>(StringComparer.Ordinal);
-        foreach (var e in fresh.Where(e => !e.IsOutlier))
-        {
-            var before = await FindOrCreateSnapshotAsync(connection, transaction, e, stored, work, cancellationToken);
-            var after = e.StateKey is not null && e.RejectionReason is null
-                ? await DeriveSnapshotAsync(connection, transaction, before, (e.Type, e.StateKey), e.EventId, work, cancellationToken)
-                : before;
-            work.AfterSnapshots[e.EventId] = after;
-            groups[e.EventId] = (before.Group, after.Group);
-        }
+        var groups = await SnapshotGroupsAsync(connection, transaction, fresh, stored, work, cancellationToken);
 
         var (prevEdges, authEdges) = Edges(fresh, nids);
         await connection.ExecuteAsync(new CommandDefinition(_sql.InsertEdges,

@@ -129,17 +129,7 @@ public sealed partial class RoomEventStore
             .DistinctBy(e => e.EventId).ToList();
         var nids = work.EventNids;
 
-        // State snapshots, in order: an event's before-state is usually its prev event's after-state.
-        var groups = new Dictionary<string, (long Before, long After)>(StringComparer.Ordinal);
-        foreach (var e in fresh.Where(e => !e.IsOutlier))
-        {
-            var before = await FindOrCreateSnapshotAsync(connection, transaction, e, stored, work, cancellationToken);
-            var after = e.StateKey is not null && e.RejectionReason is null
-                ? await DeriveSnapshotAsync(connection, transaction, before, (e.Type, e.StateKey), e.EventId, work, cancellationToken)
-                : before;
-            work.AfterSnapshots[e.EventId] = after;
-            groups[e.EventId] = (before.Group, after.Group);
-        }
+        var groups = await SnapshotGroupsAsync(connection, transaction, fresh, stored, work, cancellationToken);
 
         if (batch.NewCurrentState is { } newState)
         {

@@ -32,6 +32,26 @@ public sealed partial class RoomEventStore
     /// events when equal, else a new snapshot derived from the prev after-state closest to it (or a
     /// full map when there is none).
     /// </summary>
+    /// <summary>
+    /// The state groups before and after each timeline event of a batch, in order (outliers have none): an event's
+    /// before-state is usually its prev event's after-state, and only a state event that is not rejected changes it.
+    /// </summary>
+    private async Task<Dictionary<string, (long Before, long After)>> SnapshotGroupsAsync(DbConnection connection, DbTransaction transaction,
+        IEnumerable<EventToPersist> events, Dictionary<string, StoredEventRow> stored, PersistWork work, CancellationToken cancellationToken)
+    {
+        var groups = new Dictionary<string, (long Before, long After)>(StringComparer.Ordinal);
+        foreach (var e in events.Where(e => !e.IsOutlier))
+        {
+            var before = await FindOrCreateSnapshotAsync(connection, transaction, e, stored, work, cancellationToken);
+            var after = e.StateKey is not null && e.RejectionReason is null
+                ? await DeriveSnapshotAsync(connection, transaction, before, (e.Type, e.StateKey), e.EventId, work, cancellationToken)
+                : before;
+            work.AfterSnapshots[e.EventId] = after;
+            groups[e.EventId] = (before.Group, after.Group);
+        }
+        return groups;
+    }
+
     private async Task<StateSnapshot> FindOrCreateSnapshotAsync(
         DbConnection connection, DbTransaction transaction, EventToPersist e, Dictionary<string, StoredEventRow> storedInBatch,
         PersistWork work, CancellationToken cancellationToken)
