@@ -24,7 +24,7 @@ public static class CapacityReport
                         "several times. Every figure has its baseline from the same run next to it, and the ratio.").AppendLine();
         text.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine($"- Command: `{commandLine}`");
-        text.AppendLine($"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB()} GiB memory, {Environment.OSVersion}, .NET {Environment.Version}");
+        text.AppendLine($"- Machine: {Homeserver.LoadTest.MachineDescription.Line()}");
         text.AppendLine($"- Load average when the report was written: {LoadTest.LoadAverage.Read()}").AppendLine();
         text.AppendLine("How the database is filled: rooms, joins and state changes go through the server's room pipeline in the harness's " +
                         "process (`RoomEventPipeline`, same database, server name and signing key as the server's config, the server " +
@@ -159,15 +159,4 @@ public static class CapacityReport
     private static string Ratio(double value, double baseline) =>
         baseline > 0 && !double.IsNaN(value) ? $"{(value / baseline).ToString("F2", CultureInfo.InvariantCulture)}×" : "-";
 
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : "unknown CPU";
-
-    private static string MemoryGiB()
-    {
-        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
-        var kib = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        return kib is null ? "?" : (double.Parse(kib, CultureInfo.InvariantCulture) / 1024 / 1024).ToString("F1", CultureInfo.InvariantCulture);
-    }
 }

@@ -146,7 +146,7 @@ public static class MarkdownReport
         var text = new StringBuilder();
         text.AppendLine("# Send and sync wake-up load test results").AppendLine();
         text.AppendLine($"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine($"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB()} GiB memory, {Environment.OSVersion}, .NET {Environment.Version}");
+        text.AppendLine($"- Machine: {MachineDescription.Line()}");
         text.AppendLine($"- Load average when the report was written: {LoadAverage.Read()}");
         text.AppendLine();
         return text.ToString();
@@ -160,18 +160,6 @@ public static class MarkdownReport
             .ToList();
 
     private static string BackendName(string backend) => backend == "postgres" ? "PostgreSQL" : "SQLite";
-
-    private static string CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : "unknown CPU";
-
-    private static string MemoryGiB()
-    {
-        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
-        var kib = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        return kib is null ? "?" : (double.Parse(kib, CultureInfo.InvariantCulture) / 1024 / 1024).ToString("F1", CultureInfo.InvariantCulture);
-    }
 
     private static string F0(double value) => double.IsNaN(value) ? "-" : value.ToString("N0", CultureInfo.InvariantCulture);
     private static string F1(double value) => double.IsNaN(value) ? "-" : value.ToString("F1", CultureInfo.InvariantCulture);
