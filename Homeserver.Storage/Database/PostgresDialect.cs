@@ -39,6 +39,9 @@ public sealed class PostgresDialect : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    public override bool IsDeadlock(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
+
     private sealed class AdvisoryLock(DbConnection connection) : IAsyncDisposable
     {
         // Closing the session would release the lock too, but pooled connections stay open.

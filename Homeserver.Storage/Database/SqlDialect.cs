@@ -27,4 +27,7 @@ public abstract class SqlDialect
 
     /// <summary>Whether the exception reports a primary key or unique constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Whether the database aborted the transaction to break a deadlock; the transaction may be retried.</summary>
+    public abstract bool IsDeadlock(DbException exception);
 }

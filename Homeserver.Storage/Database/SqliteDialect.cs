@@ -38,6 +38,9 @@ public sealed class SqliteDialect : SqlDialect
         exception is SqliteException { SqliteErrorCode: SqliteConstraint } sqlite
         && sqlite.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique;
 
+    /// <summary>Never: a write transaction takes the database's one write lock up front (IMMEDIATE).</summary>
+    public override bool IsDeadlock(DbException exception) => false;
+
     private sealed class NoLock : IAsyncDisposable
     {
         public static readonly NoLock Instance = new();

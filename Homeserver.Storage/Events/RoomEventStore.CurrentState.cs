@@ -37,7 +37,7 @@ public sealed partial class RoomEventStore
         if (changes.Count == 0)
             return;
 
-        var keyNids = await InternStateKeysAsync(connection, transaction, changes.Select(c => c.Key), cancellationToken);
+        var keyNids = await InternStateKeysAsync(connection, transaction, changes.Select(c => c.Key), work, cancellationToken);
         var eventNids = await InternEventIdsAsync(connection, transaction, changes.Select(c => c.EventId).OfType<string>(), work, cancellationToken);
         var removed = changes.Where(c => c.EventId is null).Select(c => (keyNids[c.Key], (long?)null)).ToList();
         var set = changes.Where(c => c.EventId is not null).Select(c => (keyNids[c.Key], (long?)eventNids[c.EventId!])).ToList();

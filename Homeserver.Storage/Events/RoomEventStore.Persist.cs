@@ -6,6 +6,9 @@ namespace Homeserver.Storage.Events;
 
 public sealed partial class RoomEventStore
 {
+    /// <summary>Attempts at a batch the database aborted to break a deadlock.</summary>
+    private const int MaxDeadlockAttempts = 3;
+
     private const string InsertRoomSql = """
         INSERT INTO rooms (room_id, room_version, creator_user_id, create_event_id)
         VALUES (@RoomId, @RoomVersion, @CreatorUserId, @CreateEventId)
@@ -41,17 +44,28 @@ public sealed partial class RoomEventStore
     public async Task<IReadOnlyList<PersistedEvent>> PersistAsync(RoomEventBatch batch, CancellationToken cancellationToken)
     {
         CheckBatch(batch);
-        var work = new PersistWork(batch.RoomId);
+        PersistWork work;
         IReadOnlyList<PersistedEvent> persisted;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            persisted = await _database.InTransactionAsync(
-                (connection, transaction) => PersistInTransactionAsync(connection, transaction, batch, work, cancellationToken),
-                cancellationToken);
-        }
-        catch (DbException e) when (_database.Dialect.IsUniqueViolation(e))
-        {
-            throw new StorageConflictException($"The batch for room {batch.RoomId} collides with stored data (a client transaction id already used?).", e);
+            // A fresh work record per attempt: nothing of a rolled-back transaction may survive it.
+            work = new PersistWork(batch.RoomId);
+            try
+            {
+                persisted = await _database.InTransactionAsync(
+                    (connection, transaction) => PersistInTransactionAsync(connection, transaction, batch, work, cancellationToken),
+                    cancellationToken);
+                break;
+            }
+            catch (DbException e) when (_database.Dialect.IsUniqueViolation(e))
+            {
+                throw new StorageConflictException($"The batch for room {batch.RoomId} collides with stored data (a client transaction id already used?).", e);
+            }
+            catch (DbException e) when (_database.Dialect.IsDeadlock(e) && attempt < MaxDeadlockAttempts)
+            {
+                // Rows shared across rooms (interned state keys and event ids) can still meet in opposite orders
+                // in rare cases (state maps of remote joins); the database broke the cycle, so write again.
+            }
         }
 
         // Only committed snapshots enter the caches: SQLite may reuse the ids of rolled-back rows.
@@ -94,12 +108,18 @@ public sealed partial class RoomEventStore
         var lookedUp = batch.Events.SelectMany(e => e.PrevEvents.Append(e.EventId)).Distinct(StringComparer.Ordinal).ToList();
         var interned = batch.Events.SelectMany(ReferencedIds).Concat(batch.NewForwardExtremities)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // The batch's own state keys, interned in one sorted statement: new keys met one snapshot at a time
+        // would lock rows of the shared table in batch order, and two rooms gaining the same members in
+        // opposite orders would deadlock.
+        var stateKeys = batch.Events.Where(e => e.StateKey is not null).Select(e => (e.Type, StateKey: e.StateKey!)).Distinct()
+            .OrderBy(k => k.Type, StringComparer.Ordinal).ThenBy(k => k.StateKey, StringComparer.Ordinal).ToList();
         long roomExists;
         long stateVersion;
         List<string> extremities;
         Dictionary<string, StoredEventRow> stored;
         await using (var reads = await connection.QueryMultipleAsync(new CommandDefinition(_sql.OpenBatch,
-            new { RoomId = roomId, Ids = JsonRows.Encode(lookedUp), Intern = JsonRows.Encode(interned) }, transaction, cancellationToken: cancellationToken)))
+            new { RoomId = roomId, Ids = JsonRows.Encode(lookedUp), Intern = JsonRows.Encode(interned), Keys = JsonRows.Encode(stateKeys) },
+            transaction, cancellationToken: cancellationToken)))
         {
             if (_sql.LockRoom is not null)
                 await reads.ReadAsync();
@@ -109,6 +129,8 @@ public sealed partial class RoomEventStore
             stateVersion = await reads.ReadSingleAsync<long>();
             foreach (var row in await reads.ReadAsync<NidRow>())
                 work.EventNids[row.A] = row.B;
+            foreach (var row in await reads.ReadAsync<StateKeyRow>())
+                work.StateKeyNids[(row.Type, row.StateKey)] = row.Nid;
         }
 
         if (batch.NewRoom is { } newRoom)
@@ -365,6 +387,9 @@ public sealed partial class RoomEventStore
     private sealed class PersistWork(string roomId)
     {
         public string RoomId { get; } = roomId;
+
+        /// <summary>State keys interned or looked up in this transaction.</summary>
+        public Dictionary<(string Type, string StateKey), long> StateKeyNids { get; } = [];
 
         /// <summary>Snapshots written by this batch, by group.</summary>
         public Dictionary<long, StateSnapshot> Snapshots { get; } = [];

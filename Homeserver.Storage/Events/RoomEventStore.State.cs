@@ -125,7 +125,7 @@ public sealed partial class RoomEventStore
             new { work.RoomId, Depth = depth, DeltaBase = deltaBase?.Group }, transaction, cancellationToken: cancellationToken));
         if (entries.Count > 0)
         {
-            var keyNids = await InternStateKeysAsync(connection, transaction, entries.Select(x => x.Key), cancellationToken);
+            var keyNids = await InternStateKeysAsync(connection, transaction, entries.Select(x => x.Key), work, cancellationToken);
             var eventNids = await InternEventIdsAsync(connection, transaction, entries.Select(x => x.EventId).OfType<string>(), work, cancellationToken);
             var rows = entries.Select(x => (keyNids[x.Key], x.EventId is null ? (long?)null : eventNids[x.EventId]));
             await connection.ExecuteAsync(new CommandDefinition(_sql.InsertStateGroupEntries,
@@ -169,12 +169,17 @@ public sealed partial class RoomEventStore
         return snapshot;
     }
 
-    /// <summary>The 64-bit ids of (type, state_key) pairs, interning the unknown ones.</summary>
+    /// <summary>
+    /// The 64-bit ids of (type, state_key) pairs, interning the unknown ones; those this transaction already
+    /// knows (<see cref="PersistWork.StateKeyNids"/>) cost no query.
+    /// </summary>
     private async Task<Dictionary<(string Type, string StateKey), long>> InternStateKeysAsync(
-        DbConnection connection, DbTransaction transaction, IEnumerable<(string Type, string StateKey)> keys, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, IEnumerable<(string Type, string StateKey)> keys, PersistWork work,
+        CancellationToken cancellationToken)
     {
-        var wanted = keys.Distinct().OrderBy(k => k.Type, StringComparer.Ordinal).ThenBy(k => k.StateKey, StringComparer.Ordinal).ToList();
-        var nids = new Dictionary<(string, string), long>();
+        var nids = work.StateKeyNids;
+        var wanted = keys.Where(k => !nids.ContainsKey(k)).Distinct()
+            .OrderBy(k => k.Type, StringComparer.Ordinal).ThenBy(k => k.StateKey, StringComparer.Ordinal).ToList();
         if (wanted.Count == 0)
             return nids;
         await ReadInto(wanted);

@@ -101,6 +101,11 @@ public sealed partial class RoomEventStore
             INSERT INTO event_nids (event_id) SELECT v FROM ({rows.Texts("Intern")}) AS x WHERE true ORDER BY v
             ON CONFLICT (event_id) DO NOTHING;
             SELECT event_id AS A, event_nid AS B FROM event_nids WHERE {rows.In("event_id", "Intern")};
+            INSERT INTO state_keys (type, state_key) SELECT a, b FROM ({rows.TextPairs("Keys")}) AS x WHERE true ORDER BY a, b
+            ON CONFLICT (type, state_key) DO NOTHING;
+            SELECT k.type AS Type, k.state_key AS StateKey, k.state_key_nid AS Nid
+            FROM state_keys k JOIN ({rows.TextPairs("Keys")}) AS x ON k.type = x.a AND k.state_key = x.b
+            WHERE {rows.PairsIndexFilter("k.type", "k.state_key", "Keys")};
             """;
 
         /// <summary>

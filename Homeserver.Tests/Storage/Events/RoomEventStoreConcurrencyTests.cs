@@ -92,6 +92,30 @@ public abstract class RoomEventStoreConcurrencyTests<TFixture>(TFixture fixture)
         }
     }
 
+    [SkippableFact]
+    public async Task Rooms_gaining_the_same_new_members_in_opposite_orders_at_once_all_land()
+    {
+        // New state keys are interned in a table shared by all rooms: two writers that meet the same
+        // new keys in opposite orders must not deadlock (as joins of the same users to two rooms did).
+        var database = await fixture.GetSharedDatabaseAsync();
+        var store = new RoomEventStore(database);
+        var first = new TestRoom();
+        var second = new TestRoom();
+        await store.PersistAsync(first.Create(), None);
+        await store.PersistAsync(second.Create(), None);
+
+        for (var round = 0; round < 20; round++)
+        {
+            var users = Enumerable.Range(0, 8).Select(i => $"@r{round}u{i}_{Guid.NewGuid():N}:test.example").ToList();
+            var forward = first.Batch([.. users.Select(u => first.Member(u, "join"))]);
+            var backward = second.Batch([.. Enumerable.Reverse(users).Select(u => second.Member(u, "join"))]);
+            await Task.WhenAll(Task.Run(() => store.PersistAsync(forward, None)), Task.Run(() => store.PersistAsync(backward, None)));
+        }
+
+        (await store.GetCurrentStateAsync(first.RoomId, None)).Should().BeEquivalentTo(first.State);
+        (await store.GetCurrentStateAsync(second.RoomId, None)).Should().BeEquivalentTo(second.State);
+    }
+
     private async Task<Dictionary<string, List<string>>> PrevEventsAsync(IEnumerable<string> eventIds)
     {
         var database = await fixture.GetSharedDatabaseAsync();
