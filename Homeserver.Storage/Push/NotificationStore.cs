@@ -7,14 +7,17 @@ namespace Homeserver.Storage.Push;
 
 /// <summary>
 /// The notifications and notification_read_marks tables; read positions come from the receipts table
-/// (m.read and m.read.private) joined with the events they name. Writes of many rows are one statement: the rows
-/// travel as one JSON array parameter that the database unpacks (SQLite <c>json_each</c>, PostgreSQL
-/// <c>jsonb_array_elements</c>: the only SQL that differs between the backends).
+/// (m.read and m.read.private) joined with the events they name. Writes of many rows are one statement: on SQLite the
+/// rows travel as one JSON array parameter that <c>json_each</c> unpacks, on PostgreSQL as one array per column
+/// that <c>unnest</c> turns into rows (the only SQL that differs between the backends).
 /// </summary>
 public sealed class NotificationStore(IDatabase database) : INotificationStore
 {
     /// <summary>Rows written by one statement at most (a larger write is several statements in one transaction).</summary>
     public const int MaxRowsPerStatement = 5_000;
+
+    /// <summary>PostgreSQL's array statements carry more rows: nothing is parsed on either side.</summary>
+    public const int MaxRowsPerArrayStatement = 50_000;
 
     private const string InsertColumns = "INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)";
 
@@ -26,10 +29,10 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         ON CONFLICT (user_id, event_id) DO NOTHING
         """;
 
+    /// <summary>PostgreSQL: one array parameter per column (binary, nothing to parse), unnested into rows.</summary>
     private const string InsertPostgresSql = InsertColumns + """
 
-        SELECT value->>0, value->>1, value->>2, CAST(value->>3 AS BIGINT), value->>4, CAST(value->>5 AS INTEGER), value->>6, CAST(value->>7 AS BIGINT)
-        FROM jsonb_array_elements(CAST(@Rows AS jsonb))
+        SELECT * FROM unnest(@Users, @Events, @Rooms, @Orderings, @Threads, @Highlights, @Actions, @Ts)
         ON CONFLICT (user_id, event_id) DO NOTHING
         """;
 
@@ -43,8 +46,7 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
 
     private const string UpsertReadMarkPostgresRows = """
 
-        SELECT value->>0, value->>1, value->>2, CAST(value->>3 AS BIGINT)
-        FROM jsonb_array_elements(CAST(@Rows AS jsonb))
+        SELECT * FROM unnest(@Users, @Rooms, @Threads, @Orderings)
         """;
 
     private const string UpsertReadMarkConflict = """
@@ -120,14 +122,34 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         var marks = readMarks.GroupBy(m => (m.UserId, m.RoomId, m.ThreadId)).Select(g => g.MaxBy(m => m.StreamOrdering)!).ToList();
         return database.InTransactionAsync(async (connection, transaction) =>
         {
-            foreach (var chunk in notifications.Chunk(MaxRowsPerStatement))
+            foreach (var chunk in notifications.Chunk(postgres ? MaxRowsPerArrayStatement : MaxRowsPerStatement))
                 await connection.ExecuteAsync(new CommandDefinition(postgres ? InsertPostgresSql : InsertSqliteSql,
-                    new { Rows = EncodeNotifications(chunk) }, transaction, cancellationToken: cancellationToken));
-            foreach (var chunk in marks.Chunk(MaxRowsPerStatement))
+                    postgres ? NotificationArrays(chunk) : new { Rows = EncodeNotifications(chunk) }, transaction, cancellationToken: cancellationToken));
+            foreach (var chunk in marks.Chunk(postgres ? MaxRowsPerArrayStatement : MaxRowsPerStatement))
                 await connection.ExecuteAsync(new CommandDefinition(postgres ? UpsertReadMarksPostgresSql : UpsertReadMarksSqliteSql,
-                    new { Rows = EncodeReadMarks(chunk) }, transaction, cancellationToken: cancellationToken));
+                    postgres ? ReadMarkArrays(chunk) : new { Rows = EncodeReadMarks(chunk) }, transaction, cancellationToken: cancellationToken));
         }, cancellationToken);
     }
+
+    private static object NotificationArrays(NotificationRecord[] rows) => new
+    {
+        Users = rows.Select(n => n.UserId).ToArray(),
+        Events = rows.Select(n => n.EventId).ToArray(),
+        Rooms = rows.Select(n => n.RoomId).ToArray(),
+        Orderings = rows.Select(n => n.StreamOrdering).ToArray(),
+        Threads = rows.Select(n => n.ThreadId).ToArray(),
+        Highlights = rows.Select(n => n.Highlight ? 1 : 0).ToArray(),
+        Actions = rows.Select(n => n.ActionsJson).ToArray(),
+        Ts = rows.Select(n => n.Ts).ToArray(),
+    };
+
+    private static object ReadMarkArrays(SentEventReadMark[] rows) => new
+    {
+        Users = rows.Select(m => m.UserId).ToArray(),
+        Rooms = rows.Select(m => m.RoomId).ToArray(),
+        Threads = rows.Select(m => m.ThreadId).ToArray(),
+        Orderings = rows.Select(m => m.StreamOrdering).ToArray(),
+    };
 
     private static string EncodeNotifications(IEnumerable<NotificationRecord> notifications) => EncodeRows(notifications, static (writer, n) =>
     {

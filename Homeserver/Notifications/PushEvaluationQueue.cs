@@ -5,17 +5,24 @@ namespace Homeserver.Notifications;
 
 /// <summary>
 /// Hands every committed batch of room events to <see cref="RoomEventPushProcessor"/> on one background
-/// reader, so the committing thread only enqueues. The queue is bounded; a batch that finds it full is
-/// dropped and logged (its notifications are lost, the room itself is unaffected).
+/// reader, so the committing thread only enqueues; the reader takes rooms in turn (<see cref="RoomRoundRobin"/>).
+/// The queue is bounded; a batch that finds it full is dropped and logged (its notifications are lost, the room
+/// itself is unaffected).
 /// <see cref="PushEvaluationProgress"/> tracks what is still queued.
 /// </summary>
 public sealed partial class PushEvaluationQueue : BackgroundService
 {
-    /// <summary>Batches waiting at most; far above what a healthy server queues.</summary>
+    /// <summary>Batches waiting at most, in the channel and again in the rooms' turns; far above what a healthy server queues.</summary>
     public const int Capacity = 10_000;
 
     /// <summary>Most batches evaluated together (their events read with one query, their notifications written in one transaction).</summary>
     public const int MaxBatchesTogether = 100;
+
+    /// <summary>
+    /// Events evaluated together at most (a single larger batch goes alone): a step is what a batch of another room
+    /// may have to wait for, and each event can make a notification for every member.
+    /// </summary>
+    public const int MaxEventsTogether = 32;
 
     private readonly IRoomEventNotifier _notifier;
     private readonly RoomEventPushProcessor _processor;
@@ -44,14 +51,19 @@ public sealed partial class PushEvaluationQueue : BackgroundService
     {
         try
         {
-            // What is queued when the reader wakes is evaluated together: the more the evaluation lags, the larger its steps.
-            var group = new List<RoomEventsCommitted>(MaxBatchesTogether);
-            while (await _channel.Reader.WaitToReadAsync(stoppingToken))
+            // What is queued is taken in steps, round-robin over the rooms, so a busy room delays the others by one
+            // step at most; within a step, several batches are evaluated together.
+            var waiting = new RoomRoundRobin();
+            while (true)
             {
-                group.Clear();
-                while (group.Count < MaxBatchesTogether && _channel.Reader.TryRead(out var committed))
-                    group.Add(committed);
-                await ProcessAsync(group, stoppingToken);
+                while (waiting.Count < Capacity && _channel.Reader.TryRead(out var committed))
+                    waiting.Add(committed);
+                if (waiting.Count == 0)
+                {
+                    if (!await _channel.Reader.WaitToReadAsync(stoppingToken)) return;
+                    continue;
+                }
+                await ProcessAsync(waiting.TakeStep(MaxEventsTogether, MaxBatchesTogether), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -66,8 +66,10 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
                 LogRoomFailed(e, room.Key);
             }
         }
+        var evaluated = time.GetTimestamp();
         if (outcome.Notifications.Count > 0 || outcome.ReadMarks.Count > 0)
             await notifications.RecordAsync(outcome.Notifications, outcome.ReadMarks, cancellationToken);
+        var written = time.GetTimestamp();
         if (outcome.Notifications.Count > 0)
         {
             var notified = outcome.Notifications.Select(n => n.UserId).Distinct(StringComparer.Ordinal).ToList();
@@ -76,7 +78,8 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
         }
         var elapsed = time.GetElapsedTime(started);
         if (elapsed > SlowEvaluation)
-            LogSlow(batches.Count, ids.Count, outcome.StateReads, outcome.Notifications.Count, (long)elapsed.TotalMilliseconds);
+            LogSlow(batches.Count, ids.Count, outcome.StateReads, outcome.Notifications.Count, (long)elapsed.TotalMilliseconds,
+                (long)time.GetElapsedTime(started, evaluated).TotalMilliseconds, (long)time.GetElapsedTime(evaluated, written).TotalMilliseconds);
     }
 
     /// <summary>Hands the notifications of users with an HTTP pusher to the push queue (most users have none).</summary>
@@ -230,8 +233,8 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
         byType.TryGetValue(type, out var record) ? Text(JsonNode.Parse(record.Json)?["content"]?[field]) : null;
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning,
-        Message = "Push evaluation of {Batches} batches ({Events} events, {StateReads} state reads, {Notifications} notifications) took {Milliseconds} ms")]
-    private partial void LogSlow(int batches, int events, int stateReads, int notifications, long milliseconds);
+        Message = "Push evaluation of {Batches} batches ({Events} events, {StateReads} state reads, {Notifications} notifications) took {Milliseconds} ms: {ReadAndEvaluateMilliseconds} ms reading and evaluating, {WriteMilliseconds} ms writing")]
+    private partial void LogSlow(int batches, int events, int stateReads, int notifications, long milliseconds, long readAndEvaluateMilliseconds, long writeMilliseconds);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Push evaluation of events in {RoomId} failed")]
     private partial void LogRoomFailed(Exception exception, string roomId);
