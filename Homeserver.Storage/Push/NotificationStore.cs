@@ -26,14 +26,14 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
                json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
         FROM json_each(@Rows) WHERE true
-        ON CONFLICT (user_id, event_id) DO NOTHING
+        ON CONFLICT (user_id, stream_ordering) DO NOTHING
         """;
 
     /// <summary>PostgreSQL: one array parameter per column (binary, nothing to parse), unnested into rows.</summary>
     private const string InsertPostgresSql = InsertColumns + """
 
         SELECT * FROM unnest(@Users, @Events, @Rooms, @Orderings, @Threads, @Highlights, @Actions, @Ts)
-        ON CONFLICT (user_id, event_id) DO NOTHING
+        ON CONFLICT (user_id, stream_ordering) DO NOTHING
         """;
 
     private const string UpsertReadMarkColumns = "INSERT INTO notification_read_marks (user_id, room_id, thread_id, stream_ordering)";

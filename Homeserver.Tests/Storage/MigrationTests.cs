@@ -72,6 +72,31 @@ public abstract class MigrationTests<TFixture>(TFixture fixture) : IClassFixture
     }
 
     [SkippableFact]
+    public async Task Version_22_keeps_the_notifications_and_keys_them_by_user_and_stream_ordering()
+    {
+        await using var database = await HomeserverStorage.ConnectAsync(await Fixture.CreateEmptyDatabaseAsync(), NullLoggerFactory.Instance, CancellationToken.None);
+        var shipped = Shipped(database);
+        await HomeserverStorage.MigrateAsync(database, [.. shipped.Where(m => m.Version <= 21)], NullLoggerFactory.Instance, CancellationToken.None);
+        await using (var connection = await database.OpenConnectionAsync(CancellationToken.None))
+            await connection.ExecuteAsync("""
+                INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)
+                VALUES ('@a:x', '$1', '!r:x', 10, 'main', 0, '["notify"]', 1), ('@a:x', '$2', '!r:x', 11, 'main', 1, '["notify"]', 2),
+                       ('@b:x', '$1', '!r:x', 10, 'main', 0, '["notify"]', 1)
+                """);
+
+        await HomeserverStorage.MigrateAsync(database, [.. shipped.Where(m => m.Version <= 22)], NullLoggerFactory.Instance, CancellationToken.None);
+
+        await using var after = await database.OpenConnectionAsync(CancellationToken.None);
+        (await after.QueryAsync<(string, string, long, long)>("SELECT user_id, event_id, stream_ordering, highlight FROM notifications ORDER BY user_id, stream_ordering"))
+            .Should().Equal(("@a:x", "$1", 10L, 0L), ("@a:x", "$2", 11L, 1L), ("@b:x", "$1", 10L, 0L));
+        var duplicate = () => after.ExecuteAsync("""
+            INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)
+            VALUES ('@a:x', '$3', '!r:x', 11, 'main', 0, '["notify"]', 3)
+            """);
+        (await duplicate.Should().ThrowAsync<DbException>()).Which.Should().Match<DbException>(e => database.Dialect.IsUniqueViolation(e));
+    }
+
+    [SkippableFact]
     public async Task A_schema_newer_than_the_code_refuses_to_start_and_names_both_versions()
     {
         var options = await Fixture.CreateEmptyDatabaseAsync();
