@@ -74,15 +74,22 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     private async Task<Built> BuildAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var since = request.Since;
+        // The streams' positions are independent reads: asked at the same time, they cost one round trip of waiting, not six.
+        var roomPosition = events.GetMaxStreamOrderingAsync(cancellationToken);
+        var remoteInvitePosition = remoteInvites is null ? Task.FromResult(0L) : remoteInvites.GetCurrentPositionAsync(cancellationToken);
+        var accountDataPosition = accountData.GetCurrentPositionAsync(cancellationToken);
+        var receiptPosition = receipts.GetCurrentPositionAsync(cancellationToken);
+        var toDevicePosition = toDevice is null ? Task.FromResult(0L) : toDevice.GetCurrentPositionAsync(cancellationToken);
+        var deviceListPosition = deviceLists is null ? Task.FromResult(0L) : deviceLists.GetCurrentPositionAsync(cancellationToken);
+        await Task.WhenAll(roomPosition, remoteInvitePosition, accountDataPosition, receiptPosition, toDevicePosition, deviceListPosition);
         var current = new SyncToken(
-            Math.Max(await events.GetMaxStreamOrderingAsync(cancellationToken),
-                remoteInvites is null ? 0 : await remoteInvites.GetCurrentPositionAsync(cancellationToken)),
-            await accountData.GetCurrentPositionAsync(cancellationToken),
+            Math.Max(roomPosition.Result, remoteInvitePosition.Result),
+            accountDataPosition.Result,
             typing.CurrentPosition,
-            await receipts.GetCurrentPositionAsync(cancellationToken),
+            receiptPosition.Result,
             presence.CurrentPosition,
-            toDevice is null ? 0 : await toDevice.GetCurrentPositionAsync(cancellationToken),
-            deviceLists is null ? 0 : await deviceLists.GetCurrentPositionAsync(cancellationToken));
+            toDevicePosition.Result,
+            deviceListPosition.Result);
         // A token from beyond the current positions never moves the client backwards.
         var to = since is { } s ? s.Max(current) : current;
         var sinceAccountData = since?.AccountData ?? 0;
@@ -162,7 +169,16 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         CancellationToken cancellationToken)
     {
         var sinceRoom = request.Since?.Room;
-        var memberships = await timeline.GetMembershipChangesAsync(request.UserId, 0, to.Room, cancellationToken);
+        // Independent reads, asked at the same time.
+        var membershipsRead = timeline.GetMembershipChangesAsync(request.UserId, 0, to.Room, cancellationToken);
+        // A forgotten room never appears again while the user stays out of it (the spec's forget).
+        var forgottenRead = roomReads.GetForgottenRoomsAsync(request.UserId, cancellationToken);
+        // An incremental sync reads only the joined rooms that moved (one query instead of one per room); null: read them all.
+        var changedRoomsRead = sinceRoom is { } from && to.Room - from <= MaxRangeForChangedRooms
+            ? timeline.GetRoomsChangedBetweenAsync(from, to.Room, cancellationToken)
+            : null;
+        await Task.WhenAll(membershipsRead, forgottenRead, changedRoomsRead ?? Task.CompletedTask);
+        var (memberships, forgotten, changedRooms) = (membershipsRead.Result, forgottenRead.Result, changedRoomsRead?.Result);
         var allJoined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
             .Where(g => g.Last().Membership == "join").Select(g => g.Key).ToList();
         var joined = allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList();
@@ -170,12 +186,6 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
         var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms);
         var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
-        // A forgotten room never appears again while the user stays out of it (the spec's forget).
-        var forgotten = await roomReads.GetForgottenRoomsAsync(request.UserId, cancellationToken);
-        // An incremental sync reads only the joined rooms that moved (one query instead of one per room); null: read them all.
-        var changedRooms = sinceRoom is { } from && to.Room - from <= MaxRangeForChangedRooms
-            ? await timeline.GetRoomsChangedBetweenAsync(from, to.Room, cancellationToken)
-            : null;
         // Rooms are read concurrently (each is a few round trips to the database), then put in order.
         var context = new RoomBuildContext(request, to, roomAccountData, receiptEvents, forgotten, changedRooms);
         var roomsToBuild = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).Where(g => request.Filter.Rooms.AllowsRoom(g.Key)).ToList();
