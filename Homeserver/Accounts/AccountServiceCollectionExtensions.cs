@@ -1,3 +1,5 @@
+using Homeserver.Storage.Accounts;
+
 namespace Homeserver.Accounts;
 
 public static class AccountServiceCollectionExtensions
@@ -5,6 +7,9 @@ public static class AccountServiceCollectionExtensions
     /// <summary>Registers the account services: passwords, devices and tokens, user-interactive auth, registration, login.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        // Every authenticated request looks its token up: found tokens are kept in memory.
+        services.AddSingleton<AccessTokenStore>();
+        services.AddSingleton<IAccessTokenStore, CachedAccessTokenStore>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<LocalUsers>();
         services.AddSingleton<OpenIdTokens>();
