@@ -58,4 +58,29 @@ public sealed class RoomRoundRobinTests
         waiting.TakeStep(maxEvents: 64, maxBatches: 100).Should().ContainSingle().Which.RoomId.Should().Be("!a");
         waiting.TakeStep(maxEvents: 64, maxBatches: 100).Should().ContainSingle().Which.RoomId.Should().Be("!b");
     }
+
+    [Fact]
+    public void Rooms_a_sync_waits_for_go_before_the_turns_and_keep_their_order()
+    {
+        var waiting = new RoomRoundRobin();
+        for (var i = 1; i <= 50; i++)
+            waiting.Add(Batch($"!busy{i}", i, events: 1));
+        waiting.Add(Batch("!waited", 100));
+        waiting.Add(Batch("!waited", 101));
+
+        var step = waiting.TakeStep(maxEvents: 4, maxBatches: 100, urgentRooms: ["!waited", "!gone"]);
+
+        step.Take(2).Select(b => b.MaxStreamOrdering).Should().Equal(100, 101);
+        step.Should().HaveCount(4);
+        // The waited room's emptied turn is skipped; every other batch is still taken once.
+        var rest = new List<RoomEventsCommitted>();
+        while (waiting.Count > 0)
+            rest.AddRange(waiting.TakeStep(maxEvents: 4, maxBatches: 100));
+        rest.Concat(step).Should().HaveCount(52).And.OnlyHaveUniqueItems();
+        rest.Should().NotContain(b => b.RoomId == "!waited");
+
+        waiting.Add(Batch("!waited", 102));
+        waiting.TakeStep(maxEvents: 4, maxBatches: 100).Should().ContainSingle().Which.MaxStreamOrdering.Should().Be(102);
+        waiting.Count.Should().Be(0);
+    }
 }

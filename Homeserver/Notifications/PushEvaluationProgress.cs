@@ -20,6 +20,16 @@ public sealed class PushEvaluationProgress
     /// </summary>
     private readonly Dictionary<string, long> _gaveUpAt = new(StringComparer.Ordinal);
 
+    /// <summary>Per room, how many syncs are waiting for its evaluation now.</summary>
+    private readonly Dictionary<string, int> _waitedOn = new(StringComparer.Ordinal);
+
+    /// <summary>The rooms a sync is waiting for now (the evaluation takes them first).</summary>
+    public IReadOnlyList<string> RoomsWaitedOn()
+    {
+        lock (_lock)
+            return _waitedOn.Count == 0 ? [] : [.. _waitedOn.Keys];
+    }
+
     public void Queued(string roomId, long position)
     {
         lock (_lock)
@@ -63,6 +73,33 @@ public sealed class PushEvaluationProgress
         WaitAsync(null, position, timeout, cancellationToken);
 
     private async Task WaitAsync(string? roomId, long position, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (roomId is null)
+        {
+            await WaitForAsync(null, position, timeout, cancellationToken);
+            return;
+        }
+        lock (_lock)
+        {
+            if (!IsPending(roomId, position))
+                return;
+            _waitedOn[roomId] = _waitedOn.GetValueOrDefault(roomId) + 1;
+        }
+        try
+        {
+            await WaitForAsync(roomId, position, timeout, cancellationToken);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (_waitedOn[roomId] <= 1) _waitedOn.Remove(roomId);
+                else _waitedOn[roomId]--;
+            }
+        }
+    }
+
+    private async Task WaitForAsync(string? roomId, long position, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);

@@ -51,8 +51,8 @@ public sealed partial class PushEvaluationQueue : BackgroundService
     {
         try
         {
-            // What is queued is taken in steps, round-robin over the rooms, so a busy room delays the others by one
-            // step at most; within a step, several batches are evaluated together.
+            // What is queued is taken in steps: rooms a sync waits for first, then round-robin over the rooms, so busy
+            // rooms do not hold back the others; within a step, several batches are evaluated together.
             var waiting = new RoomRoundRobin();
             while (true)
             {
@@ -63,7 +63,7 @@ public sealed partial class PushEvaluationQueue : BackgroundService
                     if (!await _channel.Reader.WaitToReadAsync(stoppingToken)) return;
                     continue;
                 }
-                await ProcessAsync(waiting.TakeStep(MaxEventsTogether, MaxBatchesTogether), stoppingToken);
+                await ProcessAsync(waiting.TakeStep(MaxEventsTogether, MaxBatchesTogether, _progress.RoomsWaitedOn()), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
