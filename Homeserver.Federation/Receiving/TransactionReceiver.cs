@@ -109,16 +109,32 @@ public sealed class TransactionReceiver(IInboundTransactionStore transactions, I
                 else ReceivingLog.PduWithoutId(logger, origin, problem);
                 continue;
             }
-            var eventId = EventIdOf(pdu, version);
+            RoomEventResult? first = null;
+            Exception? failure = null;
+            try
+            {
+                first = await submitted[index].ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = e;
+            }
+            // The pipeline names the event by the id it computed from the same JSON; it is computed again only when it gave none.
+            var eventId = first?.EventId is { } computed && EventId.IsValid(computed) ? computed : EventIdOf(pdu, version);
             if (eventId is null)
             {
                 ReceivingLog.PduWithoutId(logger, origin, "its event id cannot be computed");
                 continue;
             }
+            if (failure is not null)
+            {
+                ReceivingLog.PduFailed(logger, failure, eventId, origin);
+                results[eventId] = InboundPduProcessor.Error("the event could not be processed");
+                continue;
+            }
             try
             {
-                results[eventId] = await processor.CompleteAsync(origin, pdu, version, await submitted[index].ConfigureAwait(false), budget,
-                    cancellationToken).ConfigureAwait(false);
+                results[eventId] = await processor.CompleteAsync(origin, pdu, version, first!, budget, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

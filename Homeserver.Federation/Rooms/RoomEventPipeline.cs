@@ -103,28 +103,40 @@ public sealed partial class RoomEventPipeline
     /// Processes events received together (a transaction's PDUs of one room): each is checked like
     /// <see cref="ReceiveAsync(JsonObject, RoomVersion, CancellationToken)"/>, then all are queued in their
     /// order, so the room's writer takes them in one batch and one commit. One task per event, in order.
+    /// The checks (format, event id, signatures, content hash) depend on nothing but the event, so they
+    /// run spread over the machine's cores; only the queueing is in order.
     /// </summary>
     public async Task<IReadOnlyList<Task<RoomEventResult>>> ReceiveInOrderAsync(IReadOnlyList<JsonObject> events, RoomVersion version,
         CancellationToken cancellationToken)
     {
-        var checkedEvents = new List<(Pdu? Event, RoomEventResult? Dropped)>(events.Count);
-        foreach (var json in events)
-        {
-            Pdu pdu;
-            try
+        var checkedEvents = new (Pdu? Event, RoomEventResult? Dropped)[events.Count];
+        if (events.Count == 1)
+            checkedEvents[0] = await ParseAndCheckIntegrityAsync(events[0], version, cancellationToken).ConfigureAwait(false);
+        else
+            await Parallel.ForAsync(0, events.Count, new ParallelOptions
             {
-                pdu = PduParser.FromJson(json, version);
-            }
-            catch (PduFormatException e)
-            {
-                checkedEvents.Add((null, RoomEventResult.Dropped(null, "invalid event: " + e.Message)));
-                continue;
-            }
-            checkedEvents.Add(await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false));
-        }
+                CancellationToken = cancellationToken,
+                MaxDegreeOfParallelism = Environment.ProcessorCount,
+            }, async (i, ct) => checkedEvents[i] = await ParseAndCheckIntegrityAsync(events[i], version, ct).ConfigureAwait(false))
+                .ConfigureAwait(false);
         return checkedEvents.Select(c => c.Event is { } intact
             ? EnqueueAsync(RoomWork.ForEvent(intact, isLocal: false), cancellationToken)
             : Task.FromResult(c.Dropped!)).ToList();
+    }
+
+    private async Task<(Pdu? Event, RoomEventResult? Dropped)> ParseAndCheckIntegrityAsync(JsonObject json, RoomVersion version,
+        CancellationToken cancellationToken)
+    {
+        Pdu pdu;
+        try
+        {
+            pdu = PduParser.FromJson(json, version);
+        }
+        catch (PduFormatException e)
+        {
+            return (null, RoomEventResult.Dropped(null, "invalid event: " + e.Message));
+        }
+        return await CheckIntegrityAsync(pdu, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RoomEventResult> ReceiveCheckedFormatAsync(Pdu pdu, CancellationToken cancellationToken)

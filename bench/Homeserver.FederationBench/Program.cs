@@ -21,7 +21,9 @@ using Microsoft.Extensions.Logging;
 // homeserver accepted, beside this machine's ed25519 verify rate measured in the same run.
 //   dotnet Homeserver.FederationBench.dll --client-url URL --federation-url URL --server-name NAME
 //       --remote-name NAME --remote-port PORT --remote-cert PEM --remote-key PEM
-//       [--transactions 40] [--output FILE] [--label TEXT]
+//       [--transactions 40] [--warmup-transactions 0] [--output FILE] [--label TEXT]
+// --warmup-transactions W: W more transactions of the same kind sent before the clock starts (not counted), so the
+// figure is the homeserver's steady state rather than its first seconds, while the JIT still recompiles hot code.
 // With --mode join it is instead the resident server of a room the homeserver joins (see JoinBench):
 //       --mode join --members N --server-pid PID [--room-version 12] and the options above but --transactions.
 var options = Args.Parse(args);
@@ -29,6 +31,7 @@ if (options.GetValueOrDefault("mode") == "join") return await JoinBench.RunAsync
 var remoteName = options["remote-name"];
 var serverName = options["server-name"];
 var transactions = int.Parse(options.GetValueOrDefault("transactions", "40"));
+var warmup = int.Parse(options.GetValueOrDefault("warmup-transactions", "0"));
 using var key = SigningKey.Generate();
 
 // 1. The remote's key server.
@@ -83,8 +86,8 @@ state[join.StateEntryKey] = join;
 // 4. Transactions of 50 chained messages, built and signed before the clock starts.
 var eventBuilder = new LocalEventBuilder(new ServerIdentity(remoteName, key), TimeProvider.System);
 var prev = join;
-var bodies = new List<JsonObject>(transactions);
-for (var t = 0; t < transactions; t++)
+var bodies = new List<JsonObject>(warmup + transactions);
+for (var t = 0; t < warmup + transactions; t++)
 {
     var pdus = new JsonArray();
     for (var i = 0; i < 50; i++)
@@ -96,11 +99,13 @@ for (var t = 0; t < transactions; t++)
     }
     bodies.Add(new JsonObject { ["origin"] = remoteName, ["origin_server_ts"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ["pdus"] = pdus });
 }
+for (var t = 0; t < warmup; t++)
+    await FederationAsync(HttpMethod.Put, $"/_matrix/federation/v1/send/warmup{Guid.NewGuid():N}", bodies[t]);
 var watch = Stopwatch.StartNew();
 var accepted = 0;
 for (var t = 0; t < transactions; t++)
 {
-    var answer = await FederationAsync(HttpMethod.Put, $"/_matrix/federation/v1/send/bench{Guid.NewGuid():N}", bodies[t]);
+    var answer = await FederationAsync(HttpMethod.Put, $"/_matrix/federation/v1/send/bench{Guid.NewGuid():N}", bodies[warmup + t]);
     foreach (var (id, result) in answer["pdus"]!.AsObject())
         if (result is JsonObject { Count: 0 }) accepted++;
         else Console.Error.WriteLine($"{id}: {result?.ToJsonString()}");

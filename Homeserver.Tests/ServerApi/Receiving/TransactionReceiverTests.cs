@@ -128,6 +128,45 @@ public sealed class TransactionReceiverTests
     }
 
     [Fact]
+    public async Task Every_pdu_is_answered_under_the_id_computed_from_its_json_whatever_became_of_it()
+    {
+        // The answer takes each PDU's id from the pipeline's result and computes it again only when the result has none:
+        // every outcome must give the same id as computing it from the JSON that was sent.
+        using var bed = new TransactionTestBed();
+        var (_, _, roomId) = await bed.LocalRoomAsync();
+        var version = await bed.Events.VersionOfAsync(roomId);
+        await bed.RemoteJoinAsync(roomId);
+        var alice = bed.Events.UserId("alice");
+        var genuine = await bed.Events.MessageAsync(roomId, alice, "genuine");
+        var withUnsigned = await bed.Events.MessageAsync(roomId, alice, "unsigned", prevEvents: [genuine]);
+        withUnsigned["unsigned"] = new JsonObject { ["age"] = 5 };
+        var badHash = await bed.Events.MessageAsync(roomId, alice, "signed", prevEvents: [withUnsigned]);
+        badHash["content"]!["body"] = "changed after signing"; // the content hash fails: processed redacted
+        var forbidden = await bed.Events.BuildAsync(roomId, alice, "m.room.power_levels", "",
+            new JsonObject { ["users"] = new JsonObject { [alice] = 100 } }, prevEvents: [badHash]);
+        var malformed = await bed.Events.MessageAsync(roomId, alice, "malformed", prevEvents: [forbidden]);
+        malformed["depth"] = "deep"; // fails the format check: the pipeline names no id
+        using (var other = Federation.Signing.SigningKey.Generate())
+        {
+            var forged = await bed.Events.MessageAsync(roomId, alice, "forged", prevEvents: [badHash]);
+            forged["signatures"]![TransactionTestBed.RemoteName]![bed.Remote.Key.KeyId] =
+                Federation.Signing.JsonSigner.ComputeSignature(forged.DeepClone().AsObject(), other);
+            var pdus = new[] { genuine, withUnsigned, badHash, forbidden, malformed, forged };
+
+            var answer = await bed.SendOkAsync("ids", bed.Events.Transaction(pdus));
+
+            var results = answer["pdus"]!.AsObject();
+            results.Select(r => r.Key).Should().BeEquivalentTo(pdus.Select(p => RemoteRoomEvents.IdOf(p, version)), answer.ToJsonString());
+            results[RemoteRoomEvents.IdOf(genuine, version)]!.AsObject().Should().BeEmpty();
+            results[RemoteRoomEvents.IdOf(withUnsigned, version)]!.AsObject().Should().BeEmpty();
+            results[RemoteRoomEvents.IdOf(badHash, version)]!.AsObject().Should().BeEmpty("a redacted event is still processed");
+            ((string?)results[RemoteRoomEvents.IdOf(forbidden, version)]!["error"]).Should().Contain("rejected");
+            ((string?)results[RemoteRoomEvents.IdOf(malformed, version)]!["error"]).Should().Contain("invalid event");
+            ((string?)results[RemoteRoomEvents.IdOf(forged, version)]!["error"]).Should().Contain("signature");
+        }
+    }
+
+    [Fact]
     public async Task A_gap_before_a_pdu_is_filled_with_get_missing_events_from_the_origin()
     {
         using var bed = new TransactionTestBed();
