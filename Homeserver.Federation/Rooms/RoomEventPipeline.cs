@@ -119,9 +119,9 @@ public sealed partial class RoomEventPipeline
                 MaxDegreeOfParallelism = Environment.ProcessorCount,
             }, async (i, ct) => checkedEvents[i] = await ParseAndCheckIntegrityAsync(events[i], version, ct).ConfigureAwait(false))
                 .ConfigureAwait(false);
-        return checkedEvents.Select(c => c.Event is { } intact
-            ? EnqueueAsync(RoomWork.ForEvent(intact, isLocal: false), cancellationToken)
-            : Task.FromResult(c.Dropped!)).ToList();
+        var works = checkedEvents.Select(c => c.Event is { } intact ? RoomWork.ForEvent(intact, isLocal: false) : null).ToList();
+        _queues.EnqueueAll([.. works.OfType<RoomWork>()]);
+        return [.. checkedEvents.Select((c, i) => works[i] is { } work ? work.Result.WaitAsync(cancellationToken) : Task.FromResult(c.Dropped!))];
     }
 
     private async Task<(Pdu? Event, RoomEventResult? Dropped)> ParseAndCheckIntegrityAsync(JsonObject json, RoomVersion version,

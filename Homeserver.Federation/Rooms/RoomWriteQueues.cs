@@ -21,20 +21,30 @@ internal sealed class RoomWriteQueues(Func<string, IReadOnlyList<RoomWork>, Task
         }
     }
 
-    public void Enqueue(RoomWork work)
+    public void Enqueue(RoomWork work) => EnqueueAll([work]);
+
+    /// <summary>
+    /// Queues the items in their order under one lock, so a room's consumer finds them all together (one batch, one
+    /// commit) instead of starting on the first while the others are still being queued.
+    /// </summary>
+    public void EnqueueAll(IReadOnlyList<RoomWork> works)
     {
-        bool startConsumer;
+        List<string>? consumersToStart = null;
         lock (_lock)
         {
-            startConsumer = !_queues.TryGetValue(work.RoomId, out var queue);
-            if (startConsumer)
+            foreach (var work in works)
             {
-                queue = new Queue<RoomWork>();
-                _queues[work.RoomId] = queue;
+                if (!_queues.TryGetValue(work.RoomId, out var queue))
+                {
+                    queue = new Queue<RoomWork>();
+                    _queues[work.RoomId] = queue;
+                    (consumersToStart ??= []).Add(work.RoomId);
+                }
+                queue.Enqueue(work);
             }
-            queue!.Enqueue(work);
         }
-        if (startConsumer) _ = Task.Run(() => ConsumeAsync(work.RoomId));
+        foreach (var roomId in consumersToStart ?? [])
+            _ = Task.Run(() => ConsumeAsync(roomId));
     }
 
     private async Task ConsumeAsync(string roomId)
