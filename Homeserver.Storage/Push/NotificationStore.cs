@@ -6,7 +6,8 @@ using Homeserver.Storage.Database;
 namespace Homeserver.Storage.Push;
 
 /// <summary>
-/// The notifications and notification_read_marks tables; read positions come from the receipts table
+/// The room_notifications, notifications (a user's own notifications and suppressions of the room's),
+/// notification_audience (when local members were joined) and notification_read_marks tables; read positions come from the receipts table
 /// (m.read and m.read.private) joined with the events they name. Writes of many rows are one statement: on SQLite the
 /// rows travel as one JSON array parameter that <c>json_each</c> unpacks, on PostgreSQL as one array per column
 /// that <c>unnest</c> turns into rows (the only SQL that differs between the backends).
@@ -19,12 +20,14 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
     /// <summary>PostgreSQL's array statements carry more rows: nothing is parsed on either side.</summary>
     public const int MaxRowsPerArrayStatement = 50_000;
 
-    private const string InsertColumns = "INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)";
+    private const string InsertColumns =
+        "INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts, suppressed)";
 
     private const string InsertSqliteSql = InsertColumns + """
 
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-               json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
+               json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'),
+               json_extract(value, '$[8]')
         FROM json_each(@Rows) WHERE true
         ON CONFLICT (user_id, stream_ordering) DO NOTHING
         """;
@@ -32,8 +35,38 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
     /// <summary>PostgreSQL: one array parameter per column (binary, nothing to parse), unnested into rows.</summary>
     private const string InsertPostgresSql = InsertColumns + """
 
-        SELECT * FROM unnest(@Users, @Events, @Rooms, @Orderings, @Threads, @Highlights, @Actions, @Ts)
+        SELECT * FROM unnest(@Users, @Events, @Rooms, @Orderings, @Threads, @Highlights, @Actions, @Ts, @Suppressed)
         ON CONFLICT (user_id, stream_ordering) DO NOTHING
+        """;
+
+    private const string InsertRoomColumns =
+        "INSERT INTO room_notifications (room_id, stream_ordering, event_id, thread_id, sender, highlight, actions, ts)";
+
+    private const string InsertRoomSqliteSql = InsertRoomColumns + """
+
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+               json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
+        FROM json_each(@Rows) WHERE true
+        ON CONFLICT (room_id, stream_ordering) DO NOTHING
+        """;
+
+    private const string InsertRoomPostgresSql = InsertRoomColumns + """
+
+        SELECT * FROM unnest(@Rooms, @Orderings, @Events, @Threads, @Senders, @Highlights, @Actions, @Ts)
+        ON CONFLICT (room_id, stream_ordering) DO NOTHING
+        """;
+
+    private const string InsertAudienceJoinSql = """
+        INSERT INTO notification_audience (user_id, room_id, joined_at) VALUES (@UserId, @RoomId, @Position)
+        ON CONFLICT (user_id, room_id, joined_at) DO NOTHING
+        """;
+
+    /// <summary>A leave ends the span of the latest join before it.</summary>
+    private const string UpdateAudienceLeaveSql = """
+        UPDATE notification_audience SET left_at = @Position
+        WHERE user_id = @UserId AND room_id = @RoomId AND (left_at IS NULL OR left_at > @Position)
+              AND joined_at = (SELECT MAX(b.joined_at) FROM notification_audience b
+                               WHERE b.user_id = @UserId AND b.room_id = @RoomId AND b.joined_at < @Position)
         """;
 
     private const string UpsertReadMarkColumns = "INSERT INTO notification_read_marks (user_id, room_id, thread_id, stream_ordering)";
@@ -74,70 +107,124 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         WHERE user_id = @UserId AND room_id = @RoomId
         """;
 
+    /// <summary>
+    /// The room's notifications count for a user while they are joined (room_memberships says so at once; the audience's
+    /// latest join, written by the evaluation, says from where), unless it is their own
+    /// event or they have their own row for it; their own rows count unless suppressed. @Thread null counts every thread.
+    /// </summary>
     private const string CountAfterSql = """
-        SELECT thread_id AS ThreadId, COUNT(*) AS NotificationCount, SUM(highlight) AS HighlightCount
-        FROM notifications
-        WHERE user_id = @UserId AND room_id = @RoomId AND stream_ordering > @After
-        GROUP BY thread_id
+        SELECT ThreadId, COUNT(*) AS NotificationCount, SUM(Highlight) AS HighlightCount
+        FROM (
+            SELECT r.thread_id AS ThreadId, r.highlight AS Highlight
+            FROM room_notifications r
+            WHERE r.room_id = @RoomId AND r.stream_ordering > @After AND r.sender <> @UserId
+                  AND (@Thread IS NULL OR r.thread_id = @Thread)
+                  AND r.stream_ordering > COALESCE((SELECT MAX(a.joined_at) FROM notification_audience a WHERE a.user_id = @UserId AND a.room_id = @RoomId), 0)
+                  AND EXISTS (SELECT 1 FROM room_memberships m WHERE m.user_id = @UserId AND m.room_id = @RoomId AND m.membership = 'join')
+                  AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.user_id = @UserId AND x.stream_ordering = r.stream_ordering)
+            UNION ALL
+            SELECT thread_id AS ThreadId, highlight AS Highlight
+            FROM notifications
+            WHERE user_id = @UserId AND room_id = @RoomId AND stream_ordering > @After AND suppressed = 0
+                  AND (@Thread IS NULL OR thread_id = @Thread)
+        ) AS n
+        GROUP BY ThreadId
         """;
 
-    private const string CountThreadAfterSql = """
-        SELECT thread_id AS ThreadId, COUNT(*) AS NotificationCount, SUM(highlight) AS HighlightCount
-        FROM notifications
-        WHERE user_id = @UserId AND room_id = @RoomId AND thread_id = @ThreadId AND stream_ordering > @After
-        GROUP BY thread_id
+    private const string SelectRoomsSql = """
+        SELECT room_id FROM notifications WHERE user_id = @UserId AND suppressed = 0
+        UNION
+        SELECT m.room_id FROM room_memberships m
+        WHERE m.user_id = @UserId AND m.membership = 'join'
+              AND EXISTS (SELECT 1 FROM room_notifications r WHERE r.room_id = m.room_id AND r.stream_ordering >
+                          COALESCE((SELECT MAX(a.joined_at) FROM notification_audience a WHERE a.user_id = @UserId AND a.room_id = m.room_id), 0))
         """;
 
-    private const string SelectRoomsSql = "SELECT DISTINCT room_id FROM notifications WHERE user_id = @UserId";
-
+    /// <summary>The user's own rows and the room notifications of the times they were joined, newest first.</summary>
     private const string SelectPageSql = """
-        SELECT user_id AS UserId, room_id AS RoomId, event_id AS EventId, stream_ordering AS StreamOrdering, thread_id AS ThreadId,
-               highlight AS Highlight, actions AS ActionsJson, ts AS Ts
-        FROM notifications
-        WHERE user_id = @UserId AND stream_ordering < @Before AND highlight >= @MinHighlight
-        ORDER BY stream_ordering DESC
+        SELECT UserId, RoomId, EventId, StreamOrdering, ThreadId, Highlight, ActionsJson, Ts
+        FROM (
+            SELECT a.user_id AS UserId, r.room_id AS RoomId, r.event_id AS EventId, r.stream_ordering AS StreamOrdering, r.thread_id AS ThreadId,
+                   r.highlight AS Highlight, r.actions AS ActionsJson, r.ts AS Ts
+            FROM notification_audience a
+            JOIN room_notifications r ON r.room_id = a.room_id AND r.stream_ordering > a.joined_at
+                                         AND (a.left_at IS NULL OR r.stream_ordering < a.left_at)
+            WHERE a.user_id = @UserId AND r.stream_ordering < @Before AND r.sender <> @UserId AND r.highlight >= @MinHighlight
+                  AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.user_id = @UserId AND x.stream_ordering = r.stream_ordering)
+            UNION ALL
+            SELECT user_id, room_id, event_id, stream_ordering, thread_id, highlight, actions, ts
+            FROM notifications
+            WHERE user_id = @UserId AND stream_ordering < @Before AND highlight >= @MinHighlight AND suppressed = 0
+        ) AS n
+        ORDER BY StreamOrdering DESC
         LIMIT @Limit
         """;
 
     public Task AddAsync(IReadOnlyList<NotificationRecord> notifications, CancellationToken cancellationToken) =>
-        RecordAsync(notifications, [], cancellationToken);
+        RecordAsync(new NotificationWrites { UserNotifications = notifications }, cancellationToken);
 
     public Task MarkReadBySendingAsync(string userId, string roomId, string threadId, long streamOrdering, CancellationToken cancellationToken) =>
-        RecordAsync([], [new SentEventReadMark(userId, roomId, threadId, streamOrdering)], cancellationToken);
+        RecordAsync(new NotificationWrites { ReadMarks = [new SentEventReadMark(userId, roomId, threadId, streamOrdering)] }, cancellationToken);
 
-    public Task RecordAsync(IReadOnlyList<NotificationRecord> notifications, IReadOnlyList<SentEventReadMark> readMarks,
-        CancellationToken cancellationToken)
+    public Task RecordAsync(NotificationWrites writes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notifications);
-        ArgumentNullException.ThrowIfNull(readMarks);
-        foreach (var mark in readMarks)
+        ArgumentNullException.ThrowIfNull(writes);
+        foreach (var mark in writes.ReadMarks)
         {
             ArgumentException.ThrowIfNullOrEmpty(mark.UserId);
             ArgumentException.ThrowIfNullOrEmpty(mark.RoomId);
             ArgumentException.ThrowIfNullOrEmpty(mark.ThreadId);
         }
-        if (notifications.Count == 0 && readMarks.Count == 0) return Task.CompletedTask;
+        if (writes.IsEmpty) return Task.CompletedTask;
         var postgres = database.Dialect.Backend == DatabaseBackend.Postgres;
+        var chunkSize = postgres ? MaxRowsPerArrayStatement : MaxRowsPerStatement;
         // One row per key: an upsert may not touch a row twice in one statement (PostgreSQL refuses).
-        var marks = readMarks.GroupBy(m => (m.UserId, m.RoomId, m.ThreadId)).Select(g => g.MaxBy(m => m.StreamOrdering)!).ToList();
+        var marks = writes.ReadMarks.GroupBy(m => (m.UserId, m.RoomId, m.ThreadId)).Select(g => g.MaxBy(m => m.StreamOrdering)!).ToList();
+        var userRows = writes.UserNotifications.Select(n => new UserRow(n.UserId, n.EventId, n.RoomId, n.StreamOrdering, n.ThreadId, n.Highlight, n.ActionsJson, n.Ts, false))
+            .Concat(writes.Suppressions.Select(s => new UserRow(s.UserId, s.EventId, s.RoomId, s.StreamOrdering, s.ThreadId, false, "[]", 0, true)))
+            .ToList();
         return database.InTransactionAsync(async (connection, transaction) =>
         {
-            foreach (var chunk in notifications.Chunk(postgres ? MaxRowsPerArrayStatement : MaxRowsPerStatement))
+            foreach (var chunk in writes.RoomNotifications.Chunk(chunkSize))
+                await connection.ExecuteAsync(new CommandDefinition(postgres ? InsertRoomPostgresSql : InsertRoomSqliteSql,
+                    postgres ? RoomNotificationArrays(chunk) : new { Rows = EncodeRoomNotifications(chunk) }, transaction, cancellationToken: cancellationToken));
+            foreach (var chunk in userRows.Chunk(chunkSize))
                 await connection.ExecuteAsync(new CommandDefinition(postgres ? InsertPostgresSql : InsertSqliteSql,
-                    postgres ? NotificationArrays(chunk) : new { Rows = EncodeNotifications(chunk) }, transaction, cancellationToken: cancellationToken));
-            foreach (var chunk in marks.Chunk(postgres ? MaxRowsPerArrayStatement : MaxRowsPerStatement))
+                    postgres ? UserRowArrays(chunk) : new { Rows = EncodeUserRows(chunk) }, transaction, cancellationToken: cancellationToken));
+            // Joins and leaves are rare next to messages: one statement each, in order.
+            foreach (var change in writes.AudienceChanges)
+                await connection.ExecuteAsync(new CommandDefinition(change.Joined ? InsertAudienceJoinSql : UpdateAudienceLeaveSql,
+                    new { change.UserId, change.RoomId, Position = change.StreamOrdering }, transaction, cancellationToken: cancellationToken));
+            foreach (var chunk in marks.Chunk(chunkSize))
                 await connection.ExecuteAsync(new CommandDefinition(postgres ? UpsertReadMarksPostgresSql : UpsertReadMarksSqliteSql,
                     postgres ? ReadMarkArrays(chunk) : new { Rows = EncodeReadMarks(chunk) }, transaction, cancellationToken: cancellationToken));
         }, cancellationToken);
     }
 
-    private static object NotificationArrays(NotificationRecord[] rows) => new
+    /// <summary>A row of the notifications table: a user's own notification, or a suppression of the room's.</summary>
+    private sealed record UserRow(string UserId, string EventId, string RoomId, long StreamOrdering, string ThreadId, bool Highlight,
+        string ActionsJson, long Ts, bool Suppressed);
+
+    private static object UserRowArrays(UserRow[] rows) => new
     {
         Users = rows.Select(n => n.UserId).ToArray(),
         Events = rows.Select(n => n.EventId).ToArray(),
         Rooms = rows.Select(n => n.RoomId).ToArray(),
         Orderings = rows.Select(n => n.StreamOrdering).ToArray(),
         Threads = rows.Select(n => n.ThreadId).ToArray(),
+        Highlights = rows.Select(n => n.Highlight ? 1 : 0).ToArray(),
+        Actions = rows.Select(n => n.ActionsJson).ToArray(),
+        Ts = rows.Select(n => n.Ts).ToArray(),
+        Suppressed = rows.Select(n => n.Suppressed ? 1 : 0).ToArray(),
+    };
+
+    private static object RoomNotificationArrays(RoomNotificationRecord[] rows) => new
+    {
+        Rooms = rows.Select(n => n.RoomId).ToArray(),
+        Orderings = rows.Select(n => n.StreamOrdering).ToArray(),
+        Events = rows.Select(n => n.EventId).ToArray(),
+        Threads = rows.Select(n => n.ThreadId).ToArray(),
+        Senders = rows.Select(n => n.Sender).ToArray(),
         Highlights = rows.Select(n => n.Highlight ? 1 : 0).ToArray(),
         Actions = rows.Select(n => n.ActionsJson).ToArray(),
         Ts = rows.Select(n => n.Ts).ToArray(),
@@ -151,13 +238,26 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         Orderings = rows.Select(m => m.StreamOrdering).ToArray(),
     };
 
-    private static string EncodeNotifications(IEnumerable<NotificationRecord> notifications) => EncodeRows(notifications, static (writer, n) =>
+    private static string EncodeUserRows(IEnumerable<UserRow> rows) => EncodeRows(rows, static (writer, n) =>
     {
         writer.WriteStringValue(n.UserId);
         writer.WriteStringValue(n.EventId);
         writer.WriteStringValue(n.RoomId);
         writer.WriteNumberValue(n.StreamOrdering);
         writer.WriteStringValue(n.ThreadId);
+        writer.WriteNumberValue(n.Highlight ? 1 : 0);
+        writer.WriteStringValue(n.ActionsJson);
+        writer.WriteNumberValue(n.Ts);
+        writer.WriteNumberValue(n.Suppressed ? 1 : 0);
+    });
+
+    private static string EncodeRoomNotifications(IEnumerable<RoomNotificationRecord> rows) => EncodeRows(rows, static (writer, n) =>
+    {
+        writer.WriteStringValue(n.RoomId);
+        writer.WriteNumberValue(n.StreamOrdering);
+        writer.WriteStringValue(n.EventId);
+        writer.WriteStringValue(n.ThreadId);
+        writer.WriteStringValue(n.Sender);
         writer.WriteNumberValue(n.Highlight ? 1 : 0);
         writer.WriteStringValue(n.ActionsJson);
         writer.WriteNumberValue(n.Ts);
@@ -211,14 +311,14 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         var read = await GetReadPositionsAsync(userId, roomId, cancellationToken);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(CountAfterSql,
-                new { UserId = userId, RoomId = roomId, After = read.Unthreaded }, cancellationToken: cancellationToken)))
+                new { UserId = userId, RoomId = roomId, After = read.Unthreaded, Thread = (string?)null }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.ThreadId, StringComparer.Ordinal);
         // Threads read further than the unthreaded receipt are counted again from their own position.
         foreach (var (threadId, position) in read.ByThread)
         {
             if (position <= read.Unthreaded || !counts.ContainsKey(threadId)) continue;
-            var recount = await connection.QueryFirstOrDefaultAsync<CountRow>(new CommandDefinition(CountThreadAfterSql,
-                new { UserId = userId, RoomId = roomId, ThreadId = threadId, After = position }, cancellationToken: cancellationToken));
+            var recount = await connection.QueryFirstOrDefaultAsync<CountRow>(new CommandDefinition(CountAfterSql,
+                new { UserId = userId, RoomId = roomId, After = position, Thread = threadId }, cancellationToken: cancellationToken));
             if (recount is null) counts.Remove(threadId);
             else counts[threadId] = recount;
         }

@@ -97,6 +97,30 @@ public abstract class MigrationTests<TFixture>(TFixture fixture) : IClassFixture
     }
 
     [SkippableFact]
+    public async Task Version_23_keeps_the_notifications_as_their_users_own_and_makes_joined_members_the_audience()
+    {
+        await using var database = await HomeserverStorage.ConnectAsync(await Fixture.CreateEmptyDatabaseAsync(), NullLoggerFactory.Instance, CancellationToken.None);
+        var shipped = Shipped(database);
+        await HomeserverStorage.MigrateAsync(database, [.. shipped.Where(m => m.Version <= 22)], NullLoggerFactory.Instance, CancellationToken.None);
+        await using (var connection = await database.OpenConnectionAsync(CancellationToken.None))
+            await connection.ExecuteAsync("""
+                INSERT INTO notifications (user_id, event_id, room_id, stream_ordering, thread_id, highlight, actions, ts)
+                VALUES ('@a:x', '$1', '!r:x', 10, 'main', 1, '["notify"]', 1);
+                INSERT INTO room_memberships (user_id, room_id, membership, event_nid)
+                VALUES ('@a:x', '!r:x', 'join', 1), ('@b:x', '!r:x', 'leave', 2), ('@a:x', '!s:x', 'invite', 3);
+                """);
+
+        await HomeserverStorage.MigrateAsync(database, [.. shipped.Where(m => m.Version <= 23)], NullLoggerFactory.Instance, CancellationToken.None);
+
+        await using var after = await database.OpenConnectionAsync(CancellationToken.None);
+        (await after.QueryAsync<(string, long, long, long)>("SELECT user_id, stream_ordering, highlight, suppressed FROM notifications"))
+            .Should().Equal(("@a:x", 10L, 1L, 0L));
+        (await after.QueryAsync<(string, string, long, long?)>("SELECT user_id, room_id, joined_at, left_at FROM notification_audience"))
+            .Should().Equal(("@a:x", "!r:x", 0L, (long?)null));
+        (await after.QuerySingleAsync<long>("SELECT COUNT(*) FROM room_notifications")).Should().Be(0);
+    }
+
+    [SkippableFact]
     public async Task A_schema_newer_than_the_code_refuses_to_start_and_names_both_versions()
     {
         var options = await Fixture.CreateEmptyDatabaseAsync();

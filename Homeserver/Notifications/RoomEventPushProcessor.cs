@@ -15,9 +15,11 @@ namespace Homeserver.Notifications;
 
 /// <summary>
 /// Evaluates the push rules of the room's local members (joined, and the target of an invite) for each
-/// event of committed batches, except for its sender, as the room was just before the event. Events the
-/// rules say to notify about become notification records; their users' syncs are woken and their pushers
-/// are given the notification. A local sender's event also marks its thread read for the sender.
+/// event of committed batches, except for its sender, as the room was just before the event. The outcome most
+/// joined members got is stored once for the room (<see cref="CommonPushOutcome"/>); members with another
+/// notification, or none where the room's row gives one, get a row of their own, and so does the target of an
+/// invite. Notified users' syncs are woken and their pushers are given the notification. A local sender's event
+/// also marks its thread read for the sender, and a local user's join and leave bound their share of the room's notifications.
 /// The state each room was in after its last evaluated event is kept (<see cref="RoomPushState"/>), so the
 /// next event continuing from it needs no state read; the batches' events are read with one query and all
 /// their notifications and read marks written in one transaction. Used by one caller at a time.
@@ -67,18 +69,19 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
             }
         }
         var evaluated = time.GetTimestamp();
-        if (outcome.Notifications.Count > 0 || outcome.ReadMarks.Count > 0)
-            await notifications.RecordAsync(outcome.Notifications, outcome.ReadMarks, cancellationToken);
+        var writes = outcome.Writes();
+        if (!writes.IsEmpty)
+            await notifications.RecordAsync(writes, cancellationToken);
         var written = time.GetTimestamp();
-        if (outcome.Notifications.Count > 0)
+        if (outcome.Deliveries.Count > 0)
         {
-            var notified = outcome.Notifications.Select(n => n.UserId).Distinct(StringComparer.Ordinal).ToList();
+            var notified = outcome.Deliveries.Select(d => d.UserId).Distinct(StringComparer.Ordinal).ToList();
             wakeups.SignalUsers(notified);
             await DeliverAsync(notified, outcome.Deliveries, cancellationToken);
         }
         var elapsed = time.GetElapsedTime(started);
         if (elapsed > SlowEvaluation)
-            LogSlow(batches.Count, ids.Count, outcome.StateReads, outcome.Notifications.Count, (long)elapsed.TotalMilliseconds,
+            LogSlow(batches.Count, ids.Count, outcome.StateReads, outcome.Deliveries.Count, (long)elapsed.TotalMilliseconds,
                 (long)time.GetElapsedTime(started, evaluated).TotalMilliseconds, (long)time.GetElapsedTime(evaluated, written).TotalMilliseconds);
     }
 
@@ -97,9 +100,20 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
     /// <summary>What evaluating the batches produced, written together at the end.</summary>
     private sealed class Outcome
     {
-        public List<NotificationRecord> Notifications { get; } = [];
+        public List<RoomNotificationRecord> RoomNotifications { get; } = [];
+        public List<NotificationRecord> UserNotifications { get; } = [];
+        public List<NotificationSuppression> Suppressions { get; } = [];
+        public List<NotificationAudienceChange> AudienceChanges { get; } = [];
         public List<SentEventReadMark> ReadMarks { get; } = [];
+
+        /// <summary>One per notified user and event.</summary>
         public List<PushDelivery> Deliveries { get; } = [];
+
+        public NotificationWrites Writes() => new()
+        {
+            RoomNotifications = RoomNotifications, UserNotifications = UserNotifications, Suppressions = Suppressions,
+            AudienceChanges = AudienceChanges, ReadMarks = ReadMarks,
+        };
 
         /// <summary>Events whose state before was read from the database (not carried from the previous event).</summary>
         public int StateReads { get; set; }
@@ -137,26 +151,53 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
         if (IsLocal(record.Sender))
             outcome.ReadMarks.Add(new SentEventReadMark(record.Sender, record.RoomId, threadId, position));
 
-        var recipients = new List<string>(state.LocalJoined.Count + 1);
+        string? invited = null;
+        if (record.Type == "m.room.member" && record.StateKey is { } target && IsLocal(target)
+            && json["content"]?["membership"] is JsonValue membership && membership.TryGetValue<string>(out var m))
+        {
+            var wasJoined = state.Member(target)?.Membership == "join";
+            if ((m == "join") != wasJoined)
+                outcome.AudienceChanges.Add(new NotificationAudienceChange(target, record.RoomId, position, Joined: !wasJoined));
+            if (m == "invite" && target != record.Sender && !wasJoined)
+                invited = target;
+        }
+
+        var joined = new List<string>(state.LocalJoined.Count);
         foreach (var userId in state.LocalJoined)
-            if (userId != record.Sender) recipients.Add(userId);
-        if (record.Type == "m.room.member" && record.StateKey is { } target && target != record.Sender && IsLocal(target)
-            && json["content"]?["membership"] is JsonValue membership && membership.TryGetValue<string>(out var m) && m == "invite"
-            && !recipients.Contains(target))
-            recipients.Add(target);
-        if (recipients.Count == 0) return;
+            if (userId != record.Sender) joined.Add(userId);
+        if (joined.Count == 0 && invited is null) return;
 
         var pushEvent = new PushEvent(json, state.JoinedCount, state.PowerLevels.UserLevel(record.Sender, state.Creators), state.PowerLevels.Notifications);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var senderName = state.Member(record.Sender)?.DisplayName;
-        foreach (var userId in recipients)
+        var outcomes = new PushActions?[joined.Count];
+        for (var i = 0; i < joined.Count; i++)
+            outcomes[i] = await EvaluateAsync(joined[i]);
+
+        var common = CommonPushOutcome.Of(outcomes);
+        if (common is not null)
+            outcome.RoomNotifications.Add(new RoomNotificationRecord(record.RoomId, record.EventId, position, threadId, record.Sender,
+                common.Highlight, common.ActionsJson, now));
+        for (var i = 0; i < joined.Count; i++)
+        {
+            if (CommonPushOutcome.IsSame(outcomes[i], common)) continue;
+            if (outcomes[i] is { } own) AddOwn(joined[i], own);
+            else outcome.Suppressions.Add(new NotificationSuppression(joined[i], record.RoomId, record.EventId, position, threadId));
+        }
+        if (invited is not null && await EvaluateAsync(invited) is { } invite)
+            AddOwn(invited, invite);
+
+        async Task<PushActions?> EvaluateAsync(string userId)
         {
             var rules = await ruleSets.GetCompiledAsync(userId, cancellationToken);
-            if (rules.Evaluate(pushEvent, state.Member(userId)?.DisplayName) is not { Notify: true } actions) continue;
-            outcome.Notifications.Add(new NotificationRecord(userId, record.RoomId, record.EventId, position, threadId, actions.Highlight,
-                actions.ActionsJson, now));
+            if (rules.Evaluate(pushEvent, state.Member(userId)?.DisplayName) is not { Notify: true } actions) return null;
             outcome.Deliveries.Add(new PushDelivery(userId, json, actions.Tweaks, senderName, state.Name, state.Alias));
+            return actions;
         }
+
+        void AddOwn(string userId, PushActions actions) =>
+            outcome.UserNotifications.Add(new NotificationRecord(userId, record.RoomId, record.EventId, position, threadId, actions.Highlight,
+                actions.ActionsJson, now));
     }
 
     /// <summary>The room's state before the event, read from the database: members, power levels, create event, name and alias.</summary>

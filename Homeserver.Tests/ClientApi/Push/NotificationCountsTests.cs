@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Dapper;
 using Homeserver.Federation.Http;
+using Homeserver.Storage.Database;
+using Microsoft.Extensions.DependencyInjection;
 using Homeserver.Tests.ClientApi.Sync;
 using Homeserver.Tests.Http;
 using static Homeserver.Tests.ClientApi.Sync.SyncTestRooms;
@@ -208,6 +211,40 @@ public class NotificationCountsTests(TestHost host) : IClassFixture<TestHost>
 
         await _rooms.MessageAsync(roomId, alice, "quiet");
         Counts(await SyncAsync(bobToken), roomId).Should().Be((0, 0));
+    }
+
+    [Fact]
+    public async Task An_event_is_one_room_notification_plus_rows_only_for_members_whose_rules_differ()
+    {
+        var (alice, _) = await _rooms.NewUserAsync();
+        var (bob, bobToken) = await _rooms.NewUserAsync();
+        var (carol, carolToken) = await _rooms.NewUserAsync();
+        var (dave, daveToken) = await _rooms.NewUserAsync();
+        var (erin, _) = await _rooms.NewUserAsync();
+        var roomId = await _rooms.CreateRoomAsync(alice);
+        foreach (var member in (string[])[bob, carol, dave, erin])
+            await _rooms.MembershipAsync(roomId, member, member, "join");
+        var put = TestHost.Request(HttpMethod.Put, $"{V3}/pushrules/global/room/{Q(roomId)}", bobToken);
+        put.Content = TestHost.JsonContent("""{"actions":[]}""");
+        (await _client.SendAsync(put)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var plain = await _rooms.MessageAsync(roomId, alice, "hello all");
+        var mention = await MentionAsync(roomId, alice, dave);
+
+        // Bob silenced the room, carol and erin keep the defaults, dave is mentioned in the second message.
+        Counts(await SyncAsync(bobToken), roomId).Should().Be((0, 0));
+        Counts(await SyncAsync(carolToken), roomId).Should().Be((2, 0));
+        Counts(await SyncAsync(daveToken), roomId).Should().Be((2, 1));
+        (await NotifiedEventsAsync(bobToken)).Should().BeEmpty();
+        (await NotifiedEventsAsync(carolToken)).Should().Equal(mention, plain);
+        (await NotifiedEventsAsync(daveToken, "&only=highlight")).Should().Equal(mention);
+
+        // Stored: each message once for the room; per member only bob's silence (twice) and dave's mention.
+        await using var connection = await host.Services.GetRequiredService<IDatabase>().OpenConnectionAsync(CancellationToken.None);
+        (await connection.QuerySingleAsync<long>("SELECT COUNT(*) FROM room_notifications WHERE room_id = @roomId", new { roomId })).Should().Be(2);
+        var own = (await connection.QueryAsync<(string, long)>(
+            "SELECT user_id, suppressed FROM notifications WHERE room_id = @roomId ORDER BY stream_ordering, user_id", new { roomId })).ToList();
+        own.Should().BeEquivalentTo([(bob, 1L), (bob, 1L), (dave, 0L)]);
     }
 
     [Fact]

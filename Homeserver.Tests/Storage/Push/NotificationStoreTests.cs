@@ -75,7 +75,7 @@ public abstract class NotificationStoreTests<TFixture>(TFixture fixture) : IClas
             new(_bob, setup.RoomId, "main", setup.Messages[1].Position),
             new(_bob, setup.RoomId, "$root", setup.Messages[0].Position),
         ];
-        await setup.Notifications.RecordAsync(batch, marks, None);
+        await setup.Notifications.RecordAsync(new NotificationWrites { UserNotifications = batch, ReadMarks = marks }, None);
 
         var page = await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: false, None);
         page.Select(n => (n.EventId, n.ThreadId, n.Highlight)).Should().Equal(
@@ -126,6 +126,122 @@ public abstract class NotificationStoreTests<TFixture>(TFixture fixture) : IClas
             .Should().Equal(setup.Messages[0].EventId);
         (await setup.Notifications.GetPageAsync(_bob, null, 10, true, None)).Select(n => n.EventId)
             .Should().Equal(setup.Messages[2].EventId, setup.Messages[0].EventId);
+    }
+
+    private sealed record JoinedSetup(NotificationStore Notifications, ReceiptStore Receipts, RoomEventStore Events, TestRoom Room,
+        long JoinedAt, List<(string EventId, long Position, string Sender)> Messages);
+
+    /// <summary>A room where alice sends a message, bob joins, alice sends four more and bob one.</summary>
+    private async Task<JoinedSetup> SetupJoinedAsync()
+    {
+        var database = await fixture.GetSharedDatabaseAsync();
+        var events = new RoomEventStore(database);
+        var room = new TestRoom();
+        await events.PersistAsync(room.Create(), None);
+        var before = room.Message();
+        await events.PersistAsync(room.Batch([before]), None);
+        var join = room.Member(_bob, "join");
+        await events.PersistAsync(room.Batch([join]), None);
+        List<EventToPersist> after = [room.Message(), room.Message(), room.Message(), room.Message(), room.Message(_bob)];
+        await events.PersistAsync(room.Batch(after, changesState: false), None);
+        var messages = new List<(string, long, string)>();
+        foreach (var message in (List<EventToPersist>)[before, .. after])
+            messages.Add((message.EventId, (await events.GetEventAsync(message.EventId, None))!.StreamOrdering!.Value, message.Sender));
+        var joinedAt = (await events.GetEventAsync(join.EventId, None))!.StreamOrdering!.Value;
+        return new JoinedSetup(new NotificationStore(database), new ReceiptStore(database), events, room, joinedAt, messages);
+    }
+
+    private static RoomNotificationRecord RoomNotification(JoinedSetup setup, int index, bool highlight = false) =>
+        new(setup.Room.RoomId, setup.Messages[index].EventId, setup.Messages[index].Position, "main", setup.Messages[index].Sender, highlight,
+            """["notify"]""", 2_000 + index);
+
+    private async Task<Dictionary<string, (long, long)>> CountsAsync(JoinedSetup setup, string? user = null) =>
+        (await setup.Notifications.GetUnreadCountsAsync(user ?? _bob, setup.Room.RoomId, None))
+            .ToDictionary(c => c.ThreadId, c => (c.NotificationCount, c.HighlightCount));
+
+    [SkippableFact]
+    public async Task Room_notifications_count_for_joined_members_from_their_join_except_their_own_events_and_own_rows()
+    {
+        var setup = await SetupJoinedAsync();
+        var m = setup.Messages;
+        await setup.Notifications.RecordAsync(new NotificationWrites
+        {
+            RoomNotifications = [.. Enumerable.Range(0, 6).Select(i => RoomNotification(setup, i))],
+            AudienceChanges = [new NotificationAudienceChange(_bob, setup.Room.RoomId, setup.JoinedAt, Joined: true)],
+        }, None);
+        // Messages 1 to 4: 0 came before bob's join and 5 is his own.
+        (await CountsAsync(setup)).Should().BeEquivalentTo(new Dictionary<string, (long, long)> { ["main"] = (4, 0) });
+        // Written again (a retried evaluation), nothing changes.
+        await setup.Notifications.RecordAsync(new NotificationWrites { RoomNotifications = [RoomNotification(setup, 1, highlight: true)] }, None);
+
+        await setup.Notifications.RecordAsync(new NotificationWrites
+        {
+            Suppressions = [new NotificationSuppression(_bob, setup.Room.RoomId, m[2].EventId, m[2].Position, "main")],
+            UserNotifications = [new NotificationRecord(_bob, setup.Room.RoomId, m[3].EventId, m[3].Position, "main", true, """["notify",{"set_tweak":"highlight"}]""", 7)],
+        }, None);
+        (await CountsAsync(setup))["main"].Should().Be((3, 1));
+
+        var page = await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: false, None);
+        page.Select(n => (n.EventId, n.Highlight, n.UserId)).Should().Equal((m[4].EventId, false, _bob), (m[3].EventId, true, _bob), (m[1].EventId, false, _bob));
+        page[1].ActionsJson.Should().Contain("highlight");
+        page[2].Ts.Should().Be(2_001);
+        (await setup.Notifications.GetPageAsync(_bob, page[0].StreamOrdering, 1, onlyHighlight: false, None)).Select(n => n.EventId).Should().Equal(m[3].EventId);
+        (await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: true, None)).Select(n => n.EventId).Should().Equal(m[3].EventId);
+        (await setup.Notifications.GetRoomsWithNotificationsAsync(_bob, None)).Should().Equal(setup.Room.RoomId);
+
+        await setup.Receipts.SetAsync(new ReceiptRecord(setup.Room.RoomId, "m.read", _bob, "", m[3].EventId, 1, 0), None);
+        (await CountsAsync(setup))["main"].Should().Be((1, 0));
+
+        // Carol never joined: the room's notifications are not hers.
+        var carol = $"@carol{Guid.NewGuid():N}:test.example";
+        (await CountsAsync(setup, carol)).Should().BeEmpty();
+        (await setup.Notifications.GetPageAsync(carol, null, 10, onlyHighlight: false, None)).Should().BeEmpty();
+        (await setup.Notifications.GetRoomsWithNotificationsAsync(carol, None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
+    public async Task A_member_who_left_counts_only_their_own_notifications_and_lists_those_of_the_times_they_were_joined()
+    {
+        var setup = await SetupJoinedAsync();
+        var m = setup.Messages;
+        var roomId = setup.Room.RoomId;
+        await setup.Notifications.RecordAsync(new NotificationWrites
+        {
+            RoomNotifications = [.. Enumerable.Range(0, 6).Select(i => RoomNotification(setup, i))],
+            UserNotifications = [new NotificationRecord(_bob, roomId, m[3].EventId, m[3].Position, "main", true, """["notify"]""", 7)],
+            AudienceChanges = [new NotificationAudienceChange(_bob, roomId, setup.JoinedAt, Joined: true)],
+        }, None);
+        var leave = setup.Room.Member(_bob, "leave");
+        await setup.Events.PersistAsync(setup.Room.Batch([leave]), None);
+        var leftAt = (await setup.Events.GetEventAsync(leave.EventId, None))!.StreamOrdering!.Value;
+        var whileAway = setup.Room.Message();
+        await setup.Events.PersistAsync(setup.Room.Batch([whileAway], changesState: false), None);
+        var whileAwayAt = (await setup.Events.GetEventAsync(whileAway.EventId, None))!.StreamOrdering!.Value;
+        await setup.Notifications.RecordAsync(new NotificationWrites
+        {
+            RoomNotifications = [new RoomNotificationRecord(roomId, whileAway.EventId, whileAwayAt, "main", "@alice:test.example", false, """["notify"]""", 8)],
+            AudienceChanges = [new NotificationAudienceChange(_bob, roomId, leftAt, Joined: false)],
+        }, None);
+        (await CountsAsync(setup))["main"].Should().Be((1, 1));
+        (await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: false, None)).Select(n => n.EventId)
+            .Should().Equal(m[4].EventId, m[3].EventId, m[2].EventId, m[1].EventId);
+
+        var rejoin = setup.Room.Member(_bob, "join");
+        await setup.Events.PersistAsync(setup.Room.Batch([rejoin]), None);
+        var rejoinedAt = (await setup.Events.GetEventAsync(rejoin.EventId, None))!.StreamOrdering!.Value;
+        var later = setup.Room.Message();
+        await setup.Events.PersistAsync(setup.Room.Batch([later], changesState: false), None);
+        var laterAt = (await setup.Events.GetEventAsync(later.EventId, None))!.StreamOrdering!.Value;
+        await setup.Notifications.RecordAsync(new NotificationWrites
+        {
+            RoomNotifications = [new RoomNotificationRecord(roomId, later.EventId, laterAt, "main", "@alice:test.example", false, """["notify"]""", 9)],
+            // The leave again (a retried evaluation) changes nothing.
+            AudienceChanges = [new NotificationAudienceChange(_bob, roomId, leftAt, Joined: false), new NotificationAudienceChange(_bob, roomId, rejoinedAt, Joined: true)],
+        }, None);
+        // Nothing from before the rejoin counts again, except his own row.
+        (await CountsAsync(setup))["main"].Should().Be((2, 1));
+        (await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: false, None)).Select(n => n.EventId)
+            .Should().Equal(later.EventId, m[4].EventId, m[3].EventId, m[2].EventId, m[1].EventId);
     }
 }
 
