@@ -77,6 +77,10 @@ public interface INotificationStore
     /// </summary>
     Task<IReadOnlyList<ThreadNotificationCounts>> GetUnreadCountsAsync(string userId, string roomId, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="GetUnreadCountsAsync(string, string, CancellationToken)"/> for many rooms at once (rooms without unread notifications are left out).</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<ThreadNotificationCounts>>> GetUnreadCountsAsync(string userId, IReadOnlyCollection<string> roomIds,
+        CancellationToken cancellationToken);
+
     /// <summary>
     /// Rooms where the user may have unread notifications: rooms with their own, and joined rooms with room notifications
     /// since their join.

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Homeserver.Storage.Database;
+using Homeserver.Storage.Events;
 
 namespace Homeserver.Storage.Push;
 
@@ -108,28 +109,57 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         """;
 
     /// <summary>
-    /// The room's notifications count for a user while they are joined (room_memberships says so at once; the audience's
-    /// latest join, written by the evaluation, says from where), unless it is their own
-    /// event or they have their own row for it; their own rows count unless suppressed. @Thread null counts every thread.
+    /// Unread counts of a user in a list of rooms (the JSON array @Rooms), per room and thread, in one statement. An event
+    /// is read at or below the user's furthest unthreaded receipt, and at or below the furthest threaded receipt or own
+    /// event of its thread. The room's notifications count while the user is joined (room_memberships says so at once;
+    /// the audience's latest join, written by the evaluation, says from where), unless the event is their own or they
+    /// have their own row for it; their own rows count unless suppressed.
     /// </summary>
-    private const string CountAfterSql = """
-        SELECT ThreadId, COUNT(*) AS NotificationCount, SUM(Highlight) AS HighlightCount
-        FROM (
-            SELECT r.thread_id AS ThreadId, r.highlight AS Highlight
-            FROM room_notifications r
-            WHERE r.room_id = @RoomId AND r.stream_ordering > @After AND r.sender <> @UserId
-                  AND (@Thread IS NULL OR r.thread_id = @Thread)
-                  AND r.stream_ordering > COALESCE((SELECT MAX(a.joined_at) FROM notification_audience a WHERE a.user_id = @UserId AND a.room_id = @RoomId), 0)
-                  AND EXISTS (SELECT 1 FROM room_memberships m WHERE m.user_id = @UserId AND m.room_id = @RoomId AND m.membership = 'join')
+    private static string CountsSql(JsonRows rows) => $$"""
+        WITH reads AS (
+            SELECT r.room_id AS room_id, r.thread_id AS thread_id, MAX(e.stream_ordering) AS position
+            FROM receipts r
+            JOIN event_nids n ON n.event_id = r.event_id
+            JOIN events e ON e.event_nid = n.event_nid
+            WHERE r.user_id = @UserId AND {{rows.In("r.room_id", "Rooms")}} AND r.receipt_type IN ('m.read', 'm.read.private')
+                  AND e.stream_ordering IS NOT NULL
+            GROUP BY r.room_id, r.thread_id
+            UNION ALL
+            SELECT room_id, thread_id, stream_ordering FROM notification_read_marks
+            WHERE user_id = @UserId AND {{rows.In("room_id", "Rooms")}}
+        ),
+        base AS (
+            SELECT q.v AS room_id, COALESCE(u.position, 0) AS unthreaded, COALESCE(a.joined_at, 0) AS joined_at,
+                   CASE WHEN m.membership = 'join' THEN 1 ELSE 0 END AS joined
+            FROM ({{rows.Texts("Rooms")}}) AS q
+            LEFT JOIN (SELECT room_id, MAX(position) AS position FROM reads WHERE thread_id = '' GROUP BY room_id) AS u ON u.room_id = q.v
+            LEFT JOIN (SELECT room_id, MAX(joined_at) AS joined_at FROM notification_audience WHERE user_id = @UserId GROUP BY room_id) AS a
+                ON a.room_id = q.v
+            LEFT JOIN room_memberships m ON m.user_id = @UserId AND m.room_id = q.v
+        ),
+        candidates AS (
+            SELECT r.room_id AS room_id, r.thread_id AS thread_id, r.stream_ordering AS stream_ordering, r.highlight AS highlight
+            FROM base b
+            JOIN room_notifications r ON r.room_id = b.room_id AND r.stream_ordering > b.unthreaded AND r.stream_ordering > b.joined_at
+            WHERE b.joined = 1 AND r.sender <> @UserId
                   AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.user_id = @UserId AND x.stream_ordering = r.stream_ordering)
             UNION ALL
-            SELECT thread_id AS ThreadId, highlight AS Highlight
-            FROM notifications
-            WHERE user_id = @UserId AND room_id = @RoomId AND stream_ordering > @After AND suppressed = 0
-                  AND (@Thread IS NULL OR thread_id = @Thread)
-        ) AS n
-        GROUP BY ThreadId
+            SELECT n.room_id, n.thread_id, n.stream_ordering, n.highlight
+            FROM base b
+            JOIN notifications n ON n.user_id = @UserId AND n.room_id = b.room_id AND n.stream_ordering > b.unthreaded
+            WHERE n.suppressed = 0
+        )
+        SELECT c.room_id AS RoomId, c.thread_id AS ThreadId, COUNT(*) AS NotificationCount, SUM(c.highlight) AS HighlightCount
+        FROM candidates c
+        LEFT JOIN (SELECT room_id, thread_id, MAX(position) AS position FROM reads WHERE thread_id <> '' GROUP BY room_id, thread_id) AS t
+            ON t.room_id = c.room_id AND t.thread_id = c.thread_id
+        WHERE c.stream_ordering > COALESCE(t.position, 0)
+        GROUP BY c.room_id, c.thread_id
         """;
+
+    private static readonly string CountsSqliteSql = CountsSql(JsonRows.Sqlite);
+
+    private static readonly string CountsPostgresSql = CountsSql(JsonRows.Postgres);
 
     private const string SelectRoomsSql = """
         SELECT room_id FROM notifications WHERE user_id = @UserId AND suppressed = 0
@@ -308,21 +338,23 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
 
     public async Task<IReadOnlyList<ThreadNotificationCounts>> GetUnreadCountsAsync(string userId, string roomId, CancellationToken cancellationToken)
     {
-        var read = await GetReadPositionsAsync(userId, roomId, cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        return (await GetUnreadCountsAsync(userId, [roomId], cancellationToken)).GetValueOrDefault(roomId) ?? [];
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ThreadNotificationCounts>>> GetUnreadCountsAsync(string userId,
+        IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentNullException.ThrowIfNull(roomIds);
+        if (roomIds.Count == 0) return new Dictionary<string, IReadOnlyList<ThreadNotificationCounts>>(StringComparer.Ordinal);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var counts = (await connection.QueryAsync<CountRow>(new CommandDefinition(CountAfterSql,
-                new { UserId = userId, RoomId = roomId, After = read.Unthreaded, Thread = (string?)null }, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.ThreadId, StringComparer.Ordinal);
-        // Threads read further than the unthreaded receipt are counted again from their own position.
-        foreach (var (threadId, position) in read.ByThread)
-        {
-            if (position <= read.Unthreaded || !counts.ContainsKey(threadId)) continue;
-            var recount = await connection.QueryFirstOrDefaultAsync<CountRow>(new CommandDefinition(CountAfterSql,
-                new { UserId = userId, RoomId = roomId, After = position, Thread = threadId }, cancellationToken: cancellationToken));
-            if (recount is null) counts.Remove(threadId);
-            else counts[threadId] = recount;
-        }
-        return [.. counts.Values.Select(c => new ThreadNotificationCounts(c.ThreadId, c.NotificationCount, c.HighlightCount ?? 0))];
+        var rows = await connection.QueryAsync<RoomCountRow>(new CommandDefinition(
+            database.Dialect.Backend == DatabaseBackend.Postgres ? CountsPostgresSql : CountsSqliteSql,
+            new { UserId = userId, Rooms = JsonRows.Encode(roomIds.Distinct(StringComparer.Ordinal)) }, cancellationToken: cancellationToken));
+        return rows.GroupBy(r => r.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<ThreadNotificationCounts>)[.. g.Select(r => new ThreadNotificationCounts(r.ThreadId, r.NotificationCount, r.HighlightCount ?? 0))],
+            StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<string>> GetRoomsWithNotificationsAsync(string userId, CancellationToken cancellationToken)
@@ -351,8 +383,9 @@ public sealed class NotificationStore(IDatabase database) : INotificationStore
         public long Position { get; init; }
     }
 
-    private sealed class CountRow
+    private sealed class RoomCountRow
     {
+        public string RoomId { get; init; } = "";
         public string ThreadId { get; init; } = "";
         public long NotificationCount { get; init; }
         public long? HighlightCount { get; init; }

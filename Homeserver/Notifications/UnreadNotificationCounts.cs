@@ -34,10 +34,8 @@ public sealed class UnreadNotificationCounts(INotificationStore store, PushEvalu
     /// <summary>Unread notifications across all the user's rooms (the <c>unread</c> count pushed to gateways).</summary>
     public async Task<long> GetTotalUnreadAsync(string userId, CancellationToken cancellationToken)
     {
-        var total = 0L;
-        foreach (var roomId in await store.GetRoomsWithNotificationsAsync(userId, cancellationToken))
-            total += (await store.GetUnreadCountsAsync(userId, roomId, cancellationToken)).Sum(c => c.NotificationCount);
-        return total;
+        var rooms = await store.GetRoomsWithNotificationsAsync(userId, cancellationToken);
+        return (await store.GetUnreadCountsAsync(userId, [.. rooms], cancellationToken)).Values.Sum(counts => counts.Sum(c => c.NotificationCount));
     }
 
     private static JsonObject Counts(long notifications, long highlights) => new()

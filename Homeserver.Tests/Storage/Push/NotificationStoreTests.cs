@@ -243,6 +243,33 @@ public abstract class NotificationStoreTests<TFixture>(TFixture fixture) : IClas
         (await setup.Notifications.GetPageAsync(_bob, null, 10, onlyHighlight: false, None)).Select(n => n.EventId)
             .Should().Equal(later.EventId, m[4].EventId, m[3].EventId, m[2].EventId, m[1].EventId);
     }
+
+    [SkippableFact]
+    public async Task Counts_of_many_rooms_come_from_one_call()
+    {
+        var first = await SetupJoinedAsync();
+        var second = await SetupJoinedAsync();
+        foreach (var setup in (JoinedSetup[])[first, second])
+            await setup.Notifications.RecordAsync(new NotificationWrites
+            {
+                RoomNotifications = [.. Enumerable.Range(0, 6).Select(i => RoomNotification(setup, i))],
+                AudienceChanges = [new NotificationAudienceChange(_bob, setup.Room.RoomId, setup.JoinedAt, Joined: true)],
+            }, None);
+        await second.Notifications.RecordAsync(new NotificationWrites
+        {
+            UserNotifications = [new NotificationRecord(_bob, second.Room.RoomId, second.Messages[4].EventId, second.Messages[4].Position, "$t", true, """["notify"]""", 1)],
+        }, None);
+        await first.Receipts.SetAsync(new ReceiptRecord(first.Room.RoomId, "m.read", _bob, "", first.Messages[2].EventId, 1, 0), None);
+        await second.Receipts.SetAsync(new ReceiptRecord(second.Room.RoomId, "m.read", _bob, "$t", second.Messages[3].EventId, 1, 0), None);
+
+        var counts = await first.Notifications.GetUnreadCountsAsync(_bob, [first.Room.RoomId, second.Room.RoomId, "!empty:test.example"], None);
+
+        counts.Keys.Should().BeEquivalentTo([first.Room.RoomId, second.Room.RoomId]);
+        counts[first.Room.RoomId].Should().BeEquivalentTo([new ThreadNotificationCounts("main", 2, 0)]);
+        // The threaded receipt reads its own thread only: message 4 is bob's own row there, and unread.
+        counts[second.Room.RoomId].Should().BeEquivalentTo([new ThreadNotificationCounts("main", 3, 0), new ThreadNotificationCounts("$t", 1, 1)]);
+        (await first.Notifications.GetUnreadCountsAsync(_bob, Array.Empty<string>(), None)).Should().BeEmpty();
+    }
 }
 
 public sealed class SqliteNotificationStoreTests(SqliteBackendFixture fixture) : NotificationStoreTests<SqliteBackendFixture>(fixture);
