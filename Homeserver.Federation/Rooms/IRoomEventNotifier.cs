@@ -2,10 +2,11 @@ namespace Homeserver.Federation.Rooms;
 
 /// <summary>
 /// Events of one room that a committed transaction stored, the highest stream position among them, and the
-/// users whose membership these events changed (so a sync waiting for an invite to a new room wakes).
+/// users whose membership these events changed (so a sync waiting for an invite to a new room wakes), and whether
+/// the room's current state changed (state resolution can change memberships without a member event in the batch).
 /// </summary>
 public sealed record RoomEventsCommitted(string RoomId, IReadOnlyList<string> EventIds, long MaxStreamOrdering,
-    IReadOnlyList<string>? MembershipUserIds = null);
+    IReadOnlyList<string>? MembershipUserIds = null, bool CurrentStateChanged = true);
 
 /// <summary>
 /// Tells waiters (sync, later) that room events were committed. In-process for one node; an

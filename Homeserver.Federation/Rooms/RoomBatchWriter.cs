@@ -126,7 +126,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 var members = toPersist.Select(p => p.Pdu!).Where(p => p.Type == "m.room.member" && p.StateKey is not null)
                     .Select(p => p.StateKey!).Distinct(StringComparer.Ordinal).ToList();
                 notifier.NotifyCommitted(new RoomEventsCommitted(roomId, orderings.Select(p => p.EventId).ToList(),
-                    orderings.Max(p => p.StreamOrdering!.Value), members));
+                    orderings.Max(p => p.StreamOrdering!.Value), members, head.CurrentStateChanged));
             }
             Complete(plans, persisted);
             return;
