@@ -132,7 +132,7 @@ public static class MarkdownReport
     {
         var text = new StringBuilder();
         text.AppendLine("## Send throughput and sync wake-up (workloads 1 and 2)").AppendLine();
-        text.AppendLine($"Command: `{commandLine}`. Harness: `bench/Homeserver.LoadTest/`. The Release build of the homeserver runs as a " +
+        text.AppendLine($"Command: `{commandLine}`. Harness: `bench/Homeserver.LoadTest/`. The homeserver, published in Release as ReadyToRun (`bench/publish-server`), runs as a " +
                         "separate process on a generated config (registration open, rate limits out of the way, bcrypt_rounds 4, log_level Warning) " +
                         "and a fresh database, and the harness drives it over HTTP/1.1 keep-alive connections from the same machine.").AppendLine();
         foreach (var section in backendSections)
