@@ -14,6 +14,9 @@ public sealed class EventSearchStore : IEventSearchStore
     /// <summary>Terms of one query at most; more words than this are ignored.</summary>
     public const int MaxTerms = 32;
 
+    /// <summary>Entries written by one statement at most (a larger write is several statements in one transaction).</summary>
+    public const int MaxEntriesPerStatement = 1_000;
+
     private const string SelectPositionSql = "SELECT stream_ordering FROM event_search_position WHERE singleton = 1";
 
     private const string AdvancePositionSql = """
@@ -65,8 +68,8 @@ public sealed class EventSearchStore : IEventSearchStore
         var deleteSql = $"DELETE FROM event_search WHERE event_nid IN (SELECT event_nid FROM event_nids WHERE {_rows.In("event_id", "Ids")})";
         return _database.InTransactionAsync(async (connection, transaction) =>
         {
-            if (entries.Count > 0)
-                await connection.ExecuteAsync(new CommandDefinition(_sql.Insert, entries, transaction, cancellationToken: cancellationToken));
+            foreach (var chunk in entries.Chunk(MaxEntriesPerStatement))
+                await connection.ExecuteAsync(new CommandDefinition(_sql.Insert, _sql.InsertParameters(chunk), transaction, cancellationToken: cancellationToken));
             if (redactedEventIds.Count > 0)
                 await connection.ExecuteAsync(new CommandDefinition(deleteSql, new { Ids = JsonRows.Encode(redactedEventIds) }, transaction,
                     cancellationToken: cancellationToken));

@@ -119,6 +119,22 @@ public abstract class EventSearchStoreTests<TFixture>(TFixture fixture) : IClass
     }
 
     [SkippableFact]
+    public async Task Many_entries_are_indexed_together_over_several_statements()
+    {
+        var count = EventSearchStore.MaxEntriesPerStatement + 2;
+        var setup = await SetupAsync(room => [.. Enumerable.Range(0, count).Select(_ => room.Message())]);
+        var rows = setup.Rows;
+        var position = await setup.Search.GetIndexedPositionAsync(None);
+        // The same event twice in one write keeps the first.
+        List<SearchEntry> entries = [.. rows.Select((row, i) => Entry(row, $"walrus number{i}")), Entry(rows[0], "walrus duplicate")];
+        await setup.Search.IndexAsync(entries, [], position + 1, None);
+
+        (await setup.Search.CountAsync(Query(setup, ["walrus"]), None)).Should().Be(count);
+        (await IdsAsync(setup, Query(setup, ["number1001"]))).Should().Equal(rows[1001].EventId);
+        (await IdsAsync(setup, Query(setup, ["duplicate"]))).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Terms_that_are_not_words_are_refused()
     {
         var setup = await SetupAsync(room => [room.Message()]);
