@@ -23,12 +23,18 @@ public sealed class InboundPduProcessor(RoomEventPipeline pipeline, MissingEvent
         pipeline.ReceiveAsync(json.DeepClone().AsObject(), version, cancellationToken);
 
     /// <summary>
-    /// The first attempt for the PDUs of one room together: queued in their order, so the room's writer stores
-    /// them in one batch (one commit). One task per PDU, to hand to <see cref="CompleteAsync"/>.
+    /// The checks of the PDUs of one room that depend on nothing but each PDU (format, signatures, hashes), on
+    /// copies: run while the caller still waits for the transaction's other lookups. Queue them with <see cref="SubmitAll"/>.
     /// </summary>
-    public Task<IReadOnlyList<Task<RoomEventResult>>> SubmitAllAsync(IReadOnlyList<JsonObject> pdus, RoomVersion version,
-        CancellationToken cancellationToken) =>
-        pipeline.ReceiveInOrderAsync(pdus.Select(p => p.DeepClone().AsObject()).ToList(), version, cancellationToken);
+    public Task<CheckedEvents> CheckAllAsync(IReadOnlyList<JsonObject> pdus, RoomVersion version, CancellationToken cancellationToken) =>
+        pipeline.CheckReceivedAsync(pdus.Select(p => p.DeepClone().AsObject()).ToList(), version, cancellationToken);
+
+    /// <summary>
+    /// The first attempt for the checked PDUs of one room together: queued in their order, so the room's writer
+    /// stores them in one batch (one commit). One task per PDU, to hand to <see cref="CompleteAsync"/>.
+    /// </summary>
+    public IReadOnlyList<Task<RoomEventResult>> SubmitAll(CheckedEvents pdus, CancellationToken cancellationToken) =>
+        pipeline.Submit(pdus, cancellationToken);
 
     /// <summary>The answer after the first attempt, filling a gap from the origin when that attempt found one.</summary>
     public async Task<JsonObject> CompleteAsync(string origin, JsonObject json, RoomVersion version, RoomEventResult result, FetchBudget budget,

@@ -22,4 +22,7 @@ internal static partial class ReceivingLog
 
     [LoggerMessage(EventId = 3355, Level = LogLevel.Debug, Message = "Event {EventId} from {Origin}: {Outcome} {Reason}")]
     public static partial void PduNotAccepted(ILogger logger, string eventId, string origin, Rooms.RoomEventOutcome outcome, string? reason);
+
+    [LoggerMessage(EventId = 3356, Level = LogLevel.Warning, Message = "The answer to transaction {TransactionId} from {Origin} could not be stored")]
+    public static partial void AnswerNotStored(ILogger logger, Exception exception, string transactionId, string origin);
 }

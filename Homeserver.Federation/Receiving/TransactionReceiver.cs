@@ -19,6 +19,12 @@ namespace Homeserver.Federation.Receiving;
 /// One bad PDU only gets an error in the answer. The answer is stored per (origin, transaction id), so a
 /// retried transaction is answered the same way without being processed again.
 /// </summary>
+/// <remarks>
+/// The lookups a transaction needs before its PDUs may be queued (a stored answer to a retry, each room's
+/// server ACL) run while the PDUs' own checks (signatures, hashes) do, and the answer is stored after it
+/// is given: a retry comes only from a sender that did not get the answer, and one that arrives while
+/// the answer is being stored gets it from the attempt in flight.
+/// </remarks>
 public sealed class TransactionReceiver(IInboundTransactionStore transactions, IRoomEventStore events, InboundPduProcessor processor,
     EduDispatcher edus, FederationSender sender, RoomServerAcl acl, TimeProvider time, ILogger<TransactionReceiver> logger)
 {
@@ -28,6 +34,7 @@ public sealed class TransactionReceiver(IInboundTransactionStore transactions, I
     /// <summary>How long answers are kept: a sender retries a transaction within minutes, not days.</summary>
     public static readonly TimeSpan AnswerRetention = TimeSpan.FromDays(1);
 
+    /// <summary>Attempts being processed, or whose answer is still being stored.</summary>
     private readonly ConcurrentDictionary<(string Origin, string TransactionId), Lazy<Task<JsonObject>>> _inFlight = new();
 
     /// <exception cref="Http.MatrixException">For a body that is not a valid transaction.</exception>
@@ -37,68 +44,133 @@ public sealed class TransactionReceiver(IInboundTransactionStore transactions, I
         // The origin is up: what we have queued for it need not wait out a backoff.
         sender.ResetBackoff(origin);
 
-        if (await transactions.GetResponseAsync(origin, transactionId, cancellationToken).ConfigureAwait(false) is { } stored
-            && JsonNode.Parse(stored) is JsonObject storedAnswer)
-            return storedAnswer;
-
-        // A retry that arrives while the first attempt is still processed waits for its answer.
+        // A retry that arrives while the first attempt is in flight waits for its answer.
         var key = (origin, transactionId);
-        var work = _inFlight.GetOrAdd(key, _ => new Lazy<Task<JsonObject>>(() => ProcessAndStoreAsync(transaction, cancellationToken)));
-        try
-        {
-            return (await work.Value.ConfigureAwait(false)).DeepClone().AsObject();
-        }
-        finally
-        {
-            _inFlight.TryRemove(new KeyValuePair<(string, string), Lazy<Task<JsonObject>>>(key, work));
-        }
+        var work = _inFlight.GetOrAdd(key, _ => new Lazy<Task<JsonObject>>(() => ProcessAndStoreAsync(key, transaction, cancellationToken)));
+        return (await work.Value.ConfigureAwait(false)).DeepClone().AsObject();
     }
 
-    private async Task<JsonObject> ProcessAndStoreAsync(InboundTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>The answer: the stored one of an earlier attempt, else the transaction's, stored after it is returned.</summary>
+    private async Task<JsonObject> ProcessAndStoreAsync((string Origin, string TransactionId) key, InboundTransaction transaction,
+        CancellationToken cancellationToken)
     {
-        if (transaction.MalformedEdus > 0)
-            ReceivingLog.EduMalformed(logger, transaction.Origin, $"{transaction.MalformedEdus} EDUs lack a string edu_type or an object content");
-        var results = await ProcessPdusAsync(transaction, cancellationToken).ConfigureAwait(false);
-        await edus.DispatchAsync(transaction.Origin, transaction.Edus, cancellationToken).ConfigureAwait(false);
+        var storedAnswer = transactions.GetResponseAsync(transaction.Origin, transaction.TransactionId, cancellationToken);
+        List<RoomPdus> rooms;
+        try
+        {
+            rooms = await StartRoomsAsync(transaction, cancellationToken).ConfigureAwait(false);
+            if (await storedAnswer.ConfigureAwait(false) is { } stored && JsonNode.Parse(stored) is JsonObject earlier)
+            {
+                // A retry of a transaction processed before: its PDUs' checks were for nothing.
+                await Task.WhenAll(rooms.SelectMany(r => r.Pending())).ConfigureAwait(false);
+                Forget(key);
+                return earlier;
+            }
+        }
+        catch
+        {
+            Forget(key);
+            throw;
+        }
 
-        var answer = new JsonObject { ["pdus"] = results };
-        var now = time.GetUtcNow();
-        await transactions.SaveResponseAsync(transaction.Origin, transaction.TransactionId, answer.ToJsonString(), now.ToUnixTimeMilliseconds(),
-            (now - AnswerRetention).ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        JsonObject answer;
+        try
+        {
+            if (transaction.MalformedEdus > 0)
+                ReceivingLog.EduMalformed(logger, transaction.Origin, $"{transaction.MalformedEdus} EDUs lack a string edu_type or an object content");
+            var results = await ProcessPdusAsync(transaction, rooms, cancellationToken).ConfigureAwait(false);
+            await edus.DispatchAsync(transaction.Origin, transaction.Edus, cancellationToken).ConfigureAwait(false);
+            answer = new JsonObject { ["pdus"] = results };
+        }
+        catch
+        {
+            Forget(key);
+            throw;
+        }
+        _ = StoreAnswerAsync(key, answer.ToJsonString());
         return answer;
     }
 
-    /// <summary>The PDUs grouped by room (in transaction order within each), the rooms processed concurrently.</summary>
-    private async Task<JsonObject> ProcessPdusAsync(InboundTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Stores the answer for retries, then lets a retry find it there instead of in flight.</summary>
+    private async Task StoreAnswerAsync((string Origin, string TransactionId) key, string answer)
     {
-        var results = new ConcurrentDictionary<string, JsonObject>(StringComparer.Ordinal);
+        try
+        {
+            var now = time.GetUtcNow();
+            await transactions.SaveResponseAsync(key.Origin, key.TransactionId, answer, now.ToUnixTimeMilliseconds(),
+                (now - AnswerRetention).ToUnixTimeMilliseconds(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The PDUs are stored; a retry is processed again and finds them known.
+            ReceivingLog.AnswerNotStored(logger, e, key.TransactionId, key.Origin);
+        }
+        finally
+        {
+            Forget(key);
+        }
+    }
+
+    private void Forget((string Origin, string TransactionId) key) => _inFlight.TryRemove(key, out _);
+
+    /// <summary>The PDUs of one room, with the lookups and checks started for them.</summary>
+    private sealed record RoomPdus(string RoomId, List<JsonObject> Pdus, RoomVersion? Version, Task<bool>? Allowed, Task<CheckedEvents>? Checked)
+    {
+        public IEnumerable<Task> Pending() => new Task?[] { Allowed, Checked }.OfType<Task>();
+    }
+
+    /// <summary>
+    /// The PDUs grouped by room (in transaction order within each); for each room of this server, its server ACL
+    /// asked and its PDUs' checks started. Answers for PDUs without a usable room go straight into the results.
+    /// </summary>
+    private async Task<List<RoomPdus>> StartRoomsAsync(InboundTransaction transaction, CancellationToken cancellationToken)
+    {
         var byRoom = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
         foreach (var pdu in transaction.Pdus)
-        {
             if (pdu["room_id"] is JsonValue room && room.TryGetValue(out string? roomId) && RoomId.IsValid(roomId))
                 (byRoom.TryGetValue(roomId, out var list) ? list : byRoom[roomId] = []).Add(pdu);
-            else if (DeclaredEventId(pdu) is { } eventId)
+        var rooms = new List<RoomPdus>(byRoom.Count);
+        foreach (var (roomId, pdus) in byRoom)
+        {
+            var room = await events.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
+            var version = room is null ? null : RoomVersionRegistry.Find(room.RoomVersion);
+            rooms.Add(version is null
+                ? new RoomPdus(roomId, pdus, null, null, null)
+                : new RoomPdus(roomId, pdus, version, acl.IsAllowedAsync(roomId, transaction.Origin, cancellationToken),
+                    processor.CheckAllAsync(pdus, version, cancellationToken)));
+        }
+        return rooms;
+    }
+
+    /// <summary>The rooms' PDUs processed, the rooms concurrently; the answer for every PDU by event id.</summary>
+    private async Task<JsonObject> ProcessPdusAsync(InboundTransaction transaction, List<RoomPdus> rooms, CancellationToken cancellationToken)
+    {
+        var results = new ConcurrentDictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var pdu in transaction.Pdus)
+        {
+            if (pdu["room_id"] is JsonValue room && room.TryGetValue(out string? roomId) && RoomId.IsValid(roomId)) continue;
+            if (DeclaredEventId(pdu) is { } eventId)
                 results[eventId] = InboundPduProcessor.Error("the event has no valid room_id");
             else
                 ReceivingLog.PduWithoutId(logger, transaction.Origin, "no valid room_id");
         }
         var budget = new FetchBudget(FetchRequestsPerTransaction);
-        await Task.WhenAll(byRoom.Select(r => ProcessRoomAsync(transaction.Origin, r.Key, r.Value, budget, results, cancellationToken)))
-            .ConfigureAwait(false);
+        await Task.WhenAll(rooms.Select(r => ProcessRoomAsync(transaction.Origin, r, budget, results, cancellationToken))).ConfigureAwait(false);
 
         var answer = new JsonObject();
         foreach (var (eventId, result) in results.OrderBy(r => r.Key, StringComparer.Ordinal)) answer[eventId] = result;
         return answer;
     }
 
-    private async Task ProcessRoomAsync(string origin, string roomId, List<JsonObject> pdus, FetchBudget budget,
-        ConcurrentDictionary<string, JsonObject> results, CancellationToken cancellationToken)
+    private async Task ProcessRoomAsync(string origin, RoomPdus room, FetchBudget budget, ConcurrentDictionary<string, JsonObject> results,
+        CancellationToken cancellationToken)
     {
-        var room = await events.GetRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
-        var version = room is null ? null : RoomVersionRegistry.Find(room.RoomVersion);
-        var denied = version is not null && !await acl.IsAllowedAsync(roomId, origin, cancellationToken).ConfigureAwait(false);
+        var (roomId, pdus, version) = (room.RoomId, room.Pdus, room.Version);
+        var denied = room.Allowed is { } allowed && !await allowed.ConfigureAwait(false);
         // Every PDU of the room goes to the pipeline at once, so they are written in one batch; gaps are filled after, in order.
-        var submitted = version is null || denied ? [] : await processor.SubmitAllAsync(pdus, version, cancellationToken).ConfigureAwait(false);
+        var submitted = version is null || denied
+            ? []
+            : processor.SubmitAll(await room.Checked!.ConfigureAwait(false), cancellationToken);
         for (var index = 0; index < pdus.Count; index++)
         {
             var pdu = pdus[index];

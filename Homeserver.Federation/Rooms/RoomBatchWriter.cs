@@ -46,10 +46,12 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             return;
         }
         var ct = CancellationToken.None; // a caller giving up must not tear a batch others wait for
+        // Received events are taken for new until that proves wrong: the store checks it when it writes them.
+        var askStore = false;
         for (var attempt = 1; ; attempt++)
         {
             var head = await RoomHead.LoadAsync(store, _loader, roomId, _knownHeads.Get(roomId), ct).ConfigureAwait(false);
-            var lookups = await LookUpAsync(batch, ct).ConfigureAwait(false);
+            var lookups = await LookUpAsync(batch, askStore, ct).ConfigureAwait(false);
             var plans = new List<Plan>(batch.Count);
             var transactions = new Dictionary<ClientTransactionKey, Plan>();
             foreach (var work in batch)
@@ -73,6 +75,16 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 }
             }
 
+            // The store's check proves an event taken for new right only when the batch writes it; an answer given
+            // without writing it (a refusal, a gap) could be wrong for an event stored already, so the store is asked first.
+            if (lookups.AssumedNew.Count > 0
+                && plans.Any(p => p.ToPersist is null && !p.AnsweredByStore && p.Work.Pdu is { } pdu && lookups.AssumedNew.Contains(pdu.EventId)))
+            {
+                askStore = true;
+                attempt--;
+                continue;
+            }
+
             // The store's extremity check proves a remembered head right for what is stored; an answer given
             // without storing anything (a refusal, a build) is given on a head read now.
             if (head.IsRemembered && plans.Any(p => p.ToPersist is null && p.SameAs is null && !p.AnsweredByStore))
@@ -91,7 +103,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 var newRoom = head.NewCreateEvent is { } create ? new NewRoom(create.RoomVersion.Id, CreatorOf(create), create.EventId) : null;
                 var events = outliers.Select(o => o.Row).Concat(toPersist.Select(p => p.ToPersist!)).ToList();
                 var roomBatch = new RoomEventBatch(roomId, events, head.StoredExtremities,
-                    head.Extremities, head.CurrentStateChanged ? head.ToStorage(head.CurrentState) : null, newRoom);
+                    head.Extremities, head.CurrentStateChanged ? head.ToStorage(head.CurrentState) : null, newRoom, lookups.AssumedNew);
                 try
                 {
                     persisted = await store.PersistAsync(roomBatch, ct).ConfigureAwait(false);
@@ -100,6 +112,7 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
                 {
                     // Another writer changed the room: what this one remembered of it is stale too.
                     _knownHeads.Forget(roomId);
+                    askStore = true;
                     RoomsLog.RoomChangedRetrying(logger, roomId, batch.Count, attempt);
                     continue;
                 }
@@ -165,14 +178,18 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
         }
     }
 
-    /// <summary>What the batch's events need from the store before they are checked, read once for the whole batch.</summary>
-    private sealed record BatchLookups(IReadOnlyDictionary<ClientTransactionKey, string> Transactions, IReadOnlySet<string> StoredReceived);
+    /// <summary>
+    /// What the batch's events need from the store before they are checked, read once for the whole batch: the client
+    /// transactions used, the received events stored already, and those taken for new without asking.
+    /// </summary>
+    private sealed record BatchLookups(IReadOnlyDictionary<ClientTransactionKey, string> Transactions, IReadOnlySet<string> StoredReceived,
+        IReadOnlySet<string> AssumedNew);
 
     /// <summary>
     /// The client transactions of the batch's drafts already used, and which received events are stored already
-    /// (those the event cache holds are; the rest are asked in one read).
+    /// (those the event cache holds are; the rest are asked in one read when <paramref name="askStore"/>, else taken for new).
     /// </summary>
-    private async Task<BatchLookups> LookUpAsync(IReadOnlyList<RoomWork> batch, CancellationToken ct)
+    private async Task<BatchLookups> LookUpAsync(IReadOnlyList<RoomWork> batch, bool askStore, CancellationToken ct)
     {
         var keys = batch.Where(w => w.Draft is not null && w.Transaction is not null).Select(w => w.Transaction!).Distinct().ToList();
         var transactions = keys.Count == 0
@@ -180,18 +197,20 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             : await store.GetEventIdsForTransactionsAsync(keys, ct).ConfigureAwait(false);
         var stored = new HashSet<string>(StringComparer.Ordinal);
         var ask = new List<string>();
+        var assumedNew = new HashSet<string>(StringComparer.Ordinal);
         foreach (var work in batch)
         {
             if (work.Draft is not null || work.IsLocal || work.Pdu is not { } pdu) continue;
             if (cache.TryGet(pdu.EventId, out _)) stored.Add(pdu.EventId);
-            else ask.Add(pdu.EventId);
+            else if (askStore) ask.Add(pdu.EventId);
+            else assumedNew.Add(pdu.EventId);
         }
         if (ask.Count > 0)
         {
             var missing = await store.GetMissingEventIdsAsync(ask.Distinct(StringComparer.Ordinal).ToList(), ct).ConfigureAwait(false);
             stored.UnionWith(ask.Where(id => !missing.Contains(id)));
         }
-        return new BatchLookups(transactions, stored);
+        return new BatchLookups(transactions, stored, assumedNew);
     }
 
     private async Task PlanAsync(RoomHead head, Plan plan, Dictionary<ClientTransactionKey, Plan> transactions, BatchLookups lookups,

@@ -103,11 +103,17 @@ public sealed partial class RoomEventPipeline
     /// Processes events received together (a transaction's PDUs of one room): each is checked like
     /// <see cref="ReceiveAsync(JsonObject, RoomVersion, CancellationToken)"/>, then all are queued in their
     /// order, so the room's writer takes them in one batch and one commit. One task per event, in order.
-    /// The checks (format, event id, signatures, content hash) depend on nothing but the event, so they
-    /// run spread over the machine's cores; only the queueing is in order.
     /// </summary>
     public async Task<IReadOnlyList<Task<RoomEventResult>>> ReceiveInOrderAsync(IReadOnlyList<JsonObject> events, RoomVersion version,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Submit(await CheckReceivedAsync(events, version, cancellationToken).ConfigureAwait(false), cancellationToken);
+
+    /// <summary>
+    /// The checks of received events that depend on nothing but the event (format, event id, signatures,
+    /// content hash), spread over the machine's cores, without queueing them: a caller may run them while
+    /// it still waits for something else (whether the transaction is a retry, the room's server ACL).
+    /// </summary>
+    public async Task<CheckedEvents> CheckReceivedAsync(IReadOnlyList<JsonObject> events, RoomVersion version, CancellationToken cancellationToken)
     {
         var checkedEvents = new (Pdu? Event, RoomEventResult? Dropped)[events.Count];
         if (events.Count == 1)
@@ -119,9 +125,18 @@ public sealed partial class RoomEventPipeline
                 MaxDegreeOfParallelism = Environment.ProcessorCount,
             }, async (i, ct) => checkedEvents[i] = await ParseAndCheckIntegrityAsync(events[i], version, ct).ConfigureAwait(false))
                 .ConfigureAwait(false);
-        var works = checkedEvents.Select(c => c.Event is { } intact ? RoomWork.ForEvent(intact, isLocal: false) : null).ToList();
+        return new CheckedEvents(checkedEvents);
+    }
+
+    /// <summary>
+    /// Queues checked events in their order under one lock, so the room's writer takes them in one batch and
+    /// one commit. One task per event, in order (those dropped by the checks answered at once).
+    /// </summary>
+    public IReadOnlyList<Task<RoomEventResult>> Submit(CheckedEvents events, CancellationToken cancellationToken)
+    {
+        var works = events.Events.Select(c => c.Event is { } intact ? RoomWork.ForEvent(intact, isLocal: false) : null).ToList();
         _queues.EnqueueAll([.. works.OfType<RoomWork>()]);
-        return [.. checkedEvents.Select((c, i) => works[i] is { } work ? work.Result.WaitAsync(cancellationToken) : Task.FromResult(c.Dropped!))];
+        return [.. events.Events.Select((c, i) => works[i] is { } work ? work.Result.WaitAsync(cancellationToken) : Task.FromResult(c.Dropped!))];
     }
 
     private async Task<(Pdu? Event, RoomEventResult? Dropped)> ParseAndCheckIntegrityAsync(JsonObject json, RoomVersion version,

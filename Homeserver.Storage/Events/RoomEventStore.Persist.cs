@@ -141,7 +141,8 @@ public sealed partial class RoomEventStore
                 new { RoomId = roomId, newRoom.RoomVersion, newRoom.CreatorUserId, newRoom.CreateEventId }, transaction, cancellationToken: cancellationToken));
         }
 
-        if (!new HashSet<string>(extremities, StringComparer.Ordinal).SetEquals(batch.ExpectedForwardExtremities))
+        if (!new HashSet<string>(extremities, StringComparer.Ordinal).SetEquals(batch.ExpectedForwardExtremities)
+            || (batch.AssumedNew is { } assumedNew && assumedNew.Any(stored.ContainsKey)))
             throw new RoomChangedException(roomId);
 
         // Events already stored are skipped (idempotent re-persist) and keep their stream ordering,

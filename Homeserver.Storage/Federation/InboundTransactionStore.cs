@@ -35,11 +35,8 @@ public sealed class InboundTransactionStore(IDatabase database) : IInboundTransa
         ArgumentException.ThrowIfNullOrEmpty(origin);
         ArgumentException.ThrowIfNullOrEmpty(transactionId);
         ArgumentNullException.ThrowIfNull(responseJson);
-        var row = new { Origin = origin, TransactionId = transactionId, Response = responseJson, Now = nowMs, Before = forgetBeforeMs };
-        return database.InTransactionAsync(async (connection, transaction) =>
-        {
-            await connection.ExecuteAsync(new CommandDefinition(ForgetOldSql, row, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, transaction, cancellationToken: cancellationToken));
-        }, cancellationToken);
+        // Both statements in one command: one round trip before the commit.
+        return database.ExecuteInTransactionAsync(ForgetOldSql + ";\n" + InsertSql,
+            new { Origin = origin, TransactionId = transactionId, Response = responseJson, Now = nowMs, Before = forgetBeforeMs }, cancellationToken);
     }
 }

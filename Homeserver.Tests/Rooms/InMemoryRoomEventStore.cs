@@ -40,7 +40,8 @@ internal sealed class InMemoryRoomEventStore : IRoomEventStore
         lock (_lock)
         {
             var current = _extremities.GetValueOrDefault(batch.RoomId) ?? [];
-            if (!current.ToHashSet().SetEquals(batch.ExpectedForwardExtremities) || (batch.NewRoom is not null && _rooms.ContainsKey(batch.RoomId)))
+            if (!current.ToHashSet().SetEquals(batch.ExpectedForwardExtremities) || (batch.NewRoom is not null && _rooms.ContainsKey(batch.RoomId))
+                || (batch.AssumedNew ?? []).Any(_events.ContainsKey))
             {
                 RoomChangedCount++;
                 throw new RoomChangedException(batch.RoomId);

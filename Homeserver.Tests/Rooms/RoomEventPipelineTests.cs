@@ -321,6 +321,26 @@ public abstract partial class RoomEventPipelineTests
     }
 
     [SkippableFact]
+    public async Task A_remote_event_stored_by_another_process_is_known_there_too()
+    {
+        var h = await HarnessAsync();
+        var roomId = await h.CreateRoomAsync(RoomVersion.V12);
+        var join = await h.BuildRemoteAsync(roomId, "m.room.member", Bob, Membership("join"), Bob);
+        var message = h.RemoteBuilder.Build(RoomVersion.V12, new LocalEventDraft(roomId, "m.room.message", null, Bob, new JsonObject { ["body"] = "x" }),
+            [join], new Dictionary<TypeStateKey, Pdu> { [new TypeStateKey("m.room.member", Bob)] = join });
+        var first = await h.ReceiveAsync(join);
+        var other = PipelineHarness.NewPipeline(h.Store, h.Notifier);
+
+        // The other pipeline has not seen the join: it takes it for new, the store says otherwise, and it asks.
+        var results = await Task.WhenAll(await other.ReceiveInOrderAsync([join.Json.DeepClone().AsObject(), message.Json.DeepClone().AsObject()],
+            RoomVersion.V12, CancellationToken.None));
+
+        results[0].Outcome.Should().Be(RoomEventOutcome.AlreadyKnown);
+        results[0].StreamOrdering.Should().Be(first.StreamOrdering);
+        results[1].Outcome.Should().Be(RoomEventOutcome.Accepted, results[1].Reason);
+    }
+
+    [SkippableFact]
     public async Task A_retried_client_transaction_returns_the_original_event()
     {
         var h = await HarnessAsync();

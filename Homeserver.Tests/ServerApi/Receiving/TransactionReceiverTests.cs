@@ -51,6 +51,27 @@ public sealed class TransactionReceiverTests
     }
 
     [Fact]
+    public async Task The_answer_is_stored_after_it_is_given_so_a_later_retry_finds_it()
+    {
+        using var bed = new TransactionTestBed();
+        var (_, _, roomId) = await bed.LocalRoomAsync();
+        await bed.RemoteJoinAsync(roomId);
+        var message = await bed.Events.MessageAsync(roomId, bed.Events.UserId("alice"), "kept answer");
+
+        var answer = await bed.SendOkAsync("stored", bed.Events.Transaction([message]));
+
+        var store = bed.Host.Services.GetRequiredService<Homeserver.Storage.Federation.IInboundTransactionStore>();
+        string? stored = null;
+        for (var attempt = 0; attempt < 100 && stored is null; attempt++)
+        {
+            stored = await store.GetResponseAsync(TransactionTestBed.RemoteName, "stored", CancellationToken.None);
+            if (stored is null) await Task.Delay(20);
+        }
+        stored.Should().Be(answer.ToJsonString());
+        (await bed.SendOkAsync("stored", bed.Events.Transaction([]))).ToJsonString().Should().Be(answer.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_repeated_transaction_id_gets_the_first_answer_and_is_not_processed_again()
     {
         using var bed = new TransactionTestBed();

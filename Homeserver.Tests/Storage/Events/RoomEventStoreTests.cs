@@ -168,6 +168,27 @@ public abstract class RoomEventStoreTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [SkippableFact]
+    public async Task A_batch_that_takes_a_stored_event_for_new_fails_and_writes_nothing()
+    {
+        var store = await StoreAsync();
+        var room = new TestRoom();
+        await store.PersistAsync(room.Create(), None);
+        var stored = room.Message();
+        await store.PersistAsync(room.Batch([stored], changesState: false), None);
+        var extremities = room.Extremities.ToList();
+        var next = room.Message();
+
+        var again = room.Batch([stored, next], changesState: false) with { ExpectedForwardExtremities = extremities, AssumedNew = [stored.EventId, next.EventId] };
+        await store.Invoking(s => s.PersistAsync(again, None)).Should().ThrowAsync<RoomChangedException>();
+
+        (await store.GetEventAsync(next.EventId, None)).Should().BeNull();
+        (await store.GetForwardExtremitiesAsync(room.RoomId, None)).Should().Equal(stored.EventId);
+        var fresh = room.Batch([next], changesState: false) with { ExpectedForwardExtremities = extremities, AssumedNew = [next.EventId] };
+        await store.PersistAsync(fresh, None);
+        (await store.GetEventAsync(next.EventId, None)).Should().NotBeNull();
+    }
+
+    [SkippableFact]
     public async Task Persisting_the_same_events_again_is_idempotent()
     {
         var store = await StoreAsync();
