@@ -82,8 +82,24 @@ public sealed class FederationSender : IFederationSender, IAsyncDisposable
         _notifier.Committed -= OnCommitted;
         _work.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _workLoop.ConfigureAwait(false);
-        await Task.WhenAll(_destinations.Values.Select(d => d.Running)).ConfigureAwait(false);
+        await EndedAsync(_workLoop).ConfigureAwait(false);
+        await EndedAsync(Task.WhenAll(_destinations.Values.Select(d => d.Running))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for a loop to end. At shutdown the host may already have disposed what a loop was using (the
+    /// database): a loop that ends on that, or on the cancellation, has ended as asked; what it had queued is
+    /// durable and sent after the next start.
+    /// </summary>
+    private static async Task EndedAsync(Task loop)
+    {
+        try
+        {
+            await loop.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+        }
     }
 
     /// <remarks>The stopping token source is not disposed: a late StopAsync of the host may still cancel it.</remarks>
