@@ -68,9 +68,9 @@ public sealed partial class RoomEventStore
             """;
         var rows = await connection.QueryAsync<EventStateGroupRow>(new CommandDefinition(sql,
             new { Ids = JsonRows.Encode(ids) }, cancellationToken: cancellationToken));
-        // Snapshots usually come from the cache; an uncached one costs its own read.
+        var snapshots = await LoadSnapshotsAsync(connection, [.. rows.Select(r => r.StateGroup)], cancellationToken);
         foreach (var row in rows)
-            states[row.EventId] = new StateMap((await LoadSnapshotAsync(connection, null, row.StateGroup, null, cancellationToken)).State);
+            states[row.EventId] = new StateMap(snapshots[row.StateGroup].State);
         return states;
     }
 
@@ -88,15 +88,93 @@ public sealed partial class RoomEventStore
                 $"SELECT room_id AS RoomId, version AS Version FROM current_state_versions WHERE {_rows.In("room_id", "Rooms")}",
                 new { Rooms = JsonRows.Encode(rooms) }, cancellationToken: cancellationToken)))
             .ToDictionary(v => v.RoomId, v => v.Version, StringComparer.Ordinal);
-        // As GetCurrentStateAsync: the cached state when its version is the stored one, else read (and cached) with its version.
+        // As GetCurrentStateAsync: the cached state when its version is the stored one, else read (and cached) with its version,
+        // the stale or uncached rooms together.
+        var unread = new List<string>();
         foreach (var room in rooms)
         {
             if (_currentStates.TryGet(room, out var cached) && cached.Version == versions.GetValueOrDefault(room))
                 states[room] = new StateMap(cached.State);
             else
-                states[room] = await ReadVersionedCurrentStateAsync(connection, room, cancellationToken);
+                unread.Add(room);
+        }
+        if (unread.Count == 0)
+            return states;
+        var sql = $"""
+            SELECT c.room_id AS RoomId, k.type AS Type, k.state_key AS StateKey, n.event_id AS EventId, v.version AS Version
+            FROM current_state c
+            JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+            JOIN event_nids n ON n.event_nid = c.event_nid
+            JOIN current_state_versions v ON v.room_id = c.room_id
+            WHERE {_rows.In("c.room_id", "Rooms")}
+            """;
+        var read = (await connection.QueryAsync<RoomStateEntryRow>(new CommandDefinition(sql,
+                new { Rooms = JsonRows.Encode(unread) }, cancellationToken: cancellationToken)))
+            .ToLookup(r => r.RoomId, StringComparer.Ordinal);
+        foreach (var room in unread)
+        {
+            var state = new StateMap();
+            foreach (var row in read[room])
+                state[(row.Type, row.StateKey)] = row.EventId;
+            if (read[room].FirstOrDefault() is { } first)
+                _currentStates.Set(room, new CachedCurrentState(first.Version, new StateMap(state)));
+            states[room] = state;
         }
         return states;
+    }
+
+    /// <summary>
+    /// Snapshots by group: from the cache, the uncached ones in one query (each group's delta chain, as
+    /// <see cref="LoadSnapshotAsync"/> reads one), and cached.
+    /// </summary>
+    private async Task<Dictionary<long, StateSnapshot>> LoadSnapshotsAsync(DbConnection connection, IReadOnlyCollection<long> groups,
+        CancellationToken cancellationToken)
+    {
+        var snapshots = new Dictionary<long, StateSnapshot>();
+        var unread = new List<long>();
+        foreach (var group in groups.Distinct())
+        {
+            if (_snapshots.TryGet(group, out var cached)) snapshots[group] = cached;
+            else unread.Add(group);
+        }
+        if (unread.Count == 0)
+            return snapshots;
+        var sql = $"""
+            WITH RECURSIVE chain (root, state_group, chain_depth, delta_base) AS (
+                SELECT state_group, state_group, chain_depth, delta_base FROM state_groups WHERE {_rows.InFirstNumbers("state_group", "Groups")}
+                UNION ALL
+                SELECT c.root, g.state_group, g.chain_depth, g.delta_base FROM state_groups g JOIN chain c ON g.state_group = c.delta_base
+            )
+            SELECT c.root AS Root, c.state_group AS StateGroup, c.chain_depth AS ChainDepth, k.type AS Type, k.state_key AS StateKey, n.event_id AS EventId
+            FROM chain c
+            LEFT JOIN state_group_entries s ON s.state_group = c.state_group
+            LEFT JOIN state_keys k ON k.state_key_nid = s.state_key_nid
+            LEFT JOIN event_nids n ON n.event_nid = s.event_nid
+            ORDER BY c.root, c.chain_depth
+            """;
+        var rows = (await connection.QueryAsync<RootedSnapshotRow>(new CommandDefinition(sql,
+                new { Groups = JsonRows.Encode(unread.Select(g => (g, (long?)null))) }, cancellationToken: cancellationToken)))
+            .ToLookup(r => r.Root);
+        foreach (var group in unread)
+        {
+            var groupRows = rows[group].ToList();
+            if (groupRows.Count == 0)
+                throw new InvalidOperationException($"State group {group} is referenced but not stored.");
+            // Deepest last, as LoadSnapshotAsync applies them.
+            var state = new StateMap();
+            foreach (var row in groupRows.OrderBy(r => r.ChainDepth).Where(r => r.Type is not null))
+            {
+                if (row.EventId is null)
+                    state.Remove((row.Type!, row.StateKey!));
+                else
+                    state[(row.Type!, row.StateKey!)] = row.EventId;
+            }
+            var chain = groupRows.Select(r => (r.StateGroup, r.ChainDepth)).Distinct().OrderByDescending(link => link.ChainDepth).ToList();
+            var snapshot = new StateSnapshot(group, chain[0].ChainDepth, chain, state);
+            _snapshots.Set(group, snapshot);
+            snapshots[group] = snapshot;
+        }
+        return snapshots;
     }
 
     public async Task<IReadOnlySet<string>> GetParentsWithChildrenAsync(IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken)
@@ -113,6 +191,25 @@ public sealed partial class RoomEventStore
         var rows = await connection.QueryAsync<string>(new CommandDefinition(sql,
             new { Ids = JsonRows.Encode(ids.Distinct(StringComparer.Ordinal)), No = false }, cancellationToken: cancellationToken));
         return new HashSet<string>(rows, StringComparer.Ordinal);
+    }
+
+    private sealed class RoomStateEntryRow
+    {
+        public string RoomId { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string StateKey { get; init; } = "";
+        public string EventId { get; init; } = "";
+        public long Version { get; init; }
+    }
+
+    private sealed class RootedSnapshotRow
+    {
+        public long Root { get; init; }
+        public long StateGroup { get; init; }
+        public long ChainDepth { get; init; }
+        public string? Type { get; init; }
+        public string? StateKey { get; init; }
+        public string? EventId { get; init; }
     }
 
     /// <summary>The room's current state read with its version in one statement, so the pair is consistent, and cached.</summary>

@@ -48,15 +48,21 @@ public abstract class RoomEventStoreBatchReadTests<TFixture>(TFixture fixture) :
         var message = room.Message();
         var topic = room.Next("m.room.topic", "");
         var bobJoins = room.Member(Bob, "join");
+        // Several changes, so later snapshots are deltas on earlier ones.
+        var names = Enumerable.Range(0, 6).Select(i => room.Next("m.room.name", "")).ToList();
         var last = room.Message(Bob);
-        await store.PersistAsync(room.Batch([message, topic, bobJoins, last]), None);
-        string[] ids = [message.EventId, topic.EventId, last.EventId];
+        await store.PersistAsync(room.Batch([message, topic, bobJoins, .. names, last]), None);
+        string[] ids = [message.EventId, topic.EventId, names[3].EventId, last.EventId];
 
-        var states = await store.GetStatesBeforeAsync([.. ids, "$unknown:test.example"], None);
+        // A second store on the database: its snapshot cache is empty, so the snapshots are read together.
+        var cold = await StoreAsync();
+        var states = await cold.GetStatesBeforeAsync([.. ids, "$unknown:test.example"], None);
 
         states.Keys.Should().BeEquivalentTo(ids);
         foreach (var id in ids)
             states[id].Should().Equal((await store.GetStateBeforeAsync(id, None))!);
+        (await cold.GetStatesBeforeAsync(ids, None))[last.EventId].Should().Equal(states[last.EventId], "then from the cache");
+        states[last.EventId][("m.room.name", "")].Should().Be(names[^1].EventId);
         states[last.EventId].Should().ContainKey(("m.room.member", Bob));
         states[message.EventId].Should().NotContainKey(("m.room.topic", ""));
     }
@@ -70,7 +76,7 @@ public abstract class RoomEventStoreBatchReadTests<TFixture>(TFixture fixture) :
         await store.PersistAsync(second.Create(Bob), None);
         const string unknown = "!unknown:test.example";
 
-        var states = await store.GetCurrentStatesAsync([first.RoomId, second.RoomId, unknown], None);
+        var states = await (await StoreAsync()).GetCurrentStatesAsync([first.RoomId, second.RoomId, unknown], None);
         states[first.RoomId].Should().Equal(await store.GetCurrentStateAsync(first.RoomId, None));
         states[second.RoomId].Should().Equal(await store.GetCurrentStateAsync(second.RoomId, None));
         states[unknown].Should().BeEmpty();
