@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Storage.Events;
 
@@ -98,7 +99,7 @@ public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelin
         var invited = new List<string>();
         foreach (var member in await GetEventsAsync(MemberEventIds(current), prefetch, cancellationToken))
         {
-            var membership = JsonNode.Parse(member.Json)?["content"]?["membership"] is JsonValue v && v.TryGetValue<string>(out var m) ? m : null;
+            var membership = MembershipOf(member.Json);
             if (membership == "join") joined.Add(member.StateKey!);
             else if (membership == "invite") invited.Add(member.StateKey!);
         }
@@ -109,6 +110,17 @@ public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelin
             ["m.joined_member_count"] = joined.Count,
             ["m.invited_member_count"] = invited.Count,
         };
+    }
+
+    /// <summary>The <c>content.membership</c> string of a member event, read without building nodes for the event.</summary>
+    private static string? MembershipOf(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement is { ValueKind: JsonValueKind.Object } root
+            && root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Object
+            && content.TryGetProperty("membership", out var membership) && membership.ValueKind == JsonValueKind.String
+            ? membership.GetString()
+            : null;
     }
 
     /// <summary>The invite: stripped state of the room as it was before the invite, and the invite itself.</summary>
