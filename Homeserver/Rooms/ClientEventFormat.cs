@@ -47,12 +47,13 @@ public static class ClientEventFormat
     }
 
     /// <summary>
-    /// The fields read from the parsed document, without building nodes for the whole PDU: the content stays backed by
-    /// its JSON (built into nodes only if something reads into it), which sync does for thousands of events.
+    /// The fields read from the parsed document, without building nodes for the whole PDU: each is a copy of its own JSON
+    /// (built into nodes only if something reads into it; the rest of the PDU is not kept), which sync does for thousands of events.
     /// </summary>
     private static JsonObject Unredacted(EventRecord stored)
     {
-        var pdu = JsonSerializer.Deserialize<JsonElement>(stored.Json);
+        using var document = JsonDocument.Parse(stored.Json);
+        var pdu = document.RootElement;
         var ev = new JsonObject
         {
             ["event_id"] = stored.EventId,
@@ -63,12 +64,13 @@ public static class ClientEventFormat
         return ev;
     }
 
-    /// <summary>The node of a JSON value (null for JSON null, as a parsed object's indexer gives it).</summary>
+    /// <summary>The node of a copy of a JSON value (null for JSON null, as a parsed object's indexer gives it).</summary>
     private static JsonNode? NodeOf(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Object => JsonObject.Create(element),
-        JsonValueKind.Array => JsonArray.Create(element),
+        JsonValueKind.Object => JsonObject.Create(element.Clone()),
+        JsonValueKind.Array => JsonArray.Create(element.Clone()),
+        JsonValueKind.String => JsonValue.Create(element.GetString()),
         JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => JsonValue.Create(element),
+        _ => JsonValue.Create(element.Clone()),
     };
 }
