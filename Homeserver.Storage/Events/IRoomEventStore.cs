@@ -39,6 +39,28 @@ public interface IRoomEventStore
     /// <summary>The room's current state (empty for an unknown room).</summary>
     Task<StateMap> GetCurrentStateAsync(string roomId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The state before each of the given stored non-outlier events, by event id (unknown events and outliers are absent);
+    /// a batch in one read of the events' state groups.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, StateMap>> GetStatesBeforeAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, StateMap>(StringComparer.Ordinal);
+        foreach (var eventId in eventIds.Distinct(StringComparer.Ordinal))
+            if (await GetStateBeforeAsync(eventId, cancellationToken).ConfigureAwait(false) is { } state)
+                states[eventId] = state;
+        return states;
+    }
+
+    /// <summary>The current state of each of the rooms, by room id (empty for an unknown room); a batch in one read when cached.</summary>
+    async Task<IReadOnlyDictionary<string, StateMap>> GetCurrentStatesAsync(IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, StateMap>(StringComparer.Ordinal);
+        foreach (var roomId in roomIds.Distinct(StringComparer.Ordinal))
+            states[roomId] = await GetCurrentStateAsync(roomId, cancellationToken).ConfigureAwait(false);
+        return states;
+    }
+
     /// <summary>One entry of the current state, without reading the whole state.</summary>
     Task<string?> GetCurrentStateEventIdAsync(string roomId, string type, string stateKey, CancellationToken cancellationToken);
 

@@ -39,6 +39,12 @@ public interface IRoomRelationStore
     Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetReferencesAsync(string roomId, IReadOnlyCollection<string> parentIds,
         int limitPerParent, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The events among <paramref name="parentIds"/> that some visible, unredacted event relates to (of any relationship type,
+    /// in any room): the others have no aggregation to read, so callers can skip them with one read for many rooms.
+    /// </summary>
+    Task<IReadOnlySet<string>> GetParentsWithChildrenAsync(IReadOnlyCollection<string> parentIds, CancellationToken cancellationToken);
+
     /// <summary>The relationship the event declares, when it is stored with one.</summary>
     Task<EventRelation?> GetRelationAsync(string eventId, CancellationToken cancellationToken);
 }

@@ -17,6 +17,13 @@ public interface IRoomTimelineStore
         int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="GetRoomEventsAsync"/> backwards for several rooms in one read: each room's newest <paramref name="limitPerRoom"/>
+    /// events in (after, upTo], descending, by room id (rooms without such events are absent).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<EventRecord>>> GetLatestRoomEventsAsync(IReadOnlyCollection<string> roomIds, long afterExclusive,
+        long upToInclusive, int limitPerRoom, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The rooms with any event (visible or not) at a stream position in (after, upTo]: a room outside it has nothing new
     /// for an incremental sync over that range. Its cost grows with the events in the range, so callers bound the range.
     /// </summary>

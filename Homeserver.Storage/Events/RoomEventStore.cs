@@ -186,14 +186,7 @@ public sealed partial class RoomEventStore : IRoomEventStore
             SelectCurrentStateVersionSql, new { RoomId = roomId }, cancellationToken: cancellationToken)) ?? 0;
         if (_currentStates.TryGet(roomId, out var cached) && cached.Version == version)
             return new StateMap(cached.State);
-        var rows = (await connection.QueryAsync<VersionedStateEntryRow>(new CommandDefinition(
-            SelectVersionedCurrentStateSql, new { RoomId = roomId }, cancellationToken: cancellationToken))).ToList();
-        var state = new StateMap();
-        foreach (var row in rows)
-            state[(row.Type, row.StateKey)] = row.EventId;
-        if (rows.Count > 0)
-            _currentStates.Set(roomId, new CachedCurrentState(rows[0].Version, new StateMap(state)));
-        return state;
+        return await ReadVersionedCurrentStateAsync(connection, roomId, cancellationToken);
     }
 
     public async Task<string?> GetCurrentStateEventIdAsync(string roomId, string type, string stateKey, CancellationToken cancellationToken)

@@ -17,10 +17,12 @@ public sealed class BundledAggregations(IRoomRelationStore relations, IRoomEvent
 
     /// <param name="records">The events, in the order of <paramref name="formatted"/>.</param>
     /// <param name="format">Formats nested events (the latest thread reply, an edit) the way the outer events were.</param>
+    /// <param name="parentsWithChildren">When known, the events that have related events (a superset will do); only those are read.</param>
     public async Task AddAsync(string roomId, IReadOnlyList<EventRecord> records, JsonArray formatted, string userId,
-        Func<IReadOnlyList<EventRecord>, Task<JsonArray>> format, CancellationToken cancellationToken)
+        Func<IReadOnlyList<EventRecord>, Task<JsonArray>> format, CancellationToken cancellationToken, IReadOnlySet<string>? parentsWithChildren = null)
     {
-        var parents = records.Where(r => !r.IsState && !r.IsRejected).Select(r => r.EventId).Distinct(StringComparer.Ordinal).ToList();
+        var parents = records.Where(r => !r.IsState && !r.IsRejected && (parentsWithChildren is null || parentsWithChildren.Contains(r.EventId)))
+            .Select(r => r.EventId).Distinct(StringComparer.Ordinal).ToList();
         if (parents.Count == 0)
             return;
         var threads = await relations.GetThreadSummariesAsync(roomId, parents, userId, cancellationToken);

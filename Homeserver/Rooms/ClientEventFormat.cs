@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Federation.Events;
 using Homeserver.Federation.RoomVersions;
@@ -20,16 +21,7 @@ public static class ClientEventFormat
     public static JsonObject Format(EventRecord stored, RoomVersion version, long nowMs, bool includeRoomId = true,
         JsonObject? redactedBecause = null, string? transactionId = null)
     {
-        var pdu = JsonNode.Parse(stored.Json)!.AsObject();
-        if (redactedBecause is not null) pdu = Redaction.Redact(pdu, version);
-
-        var ev = new JsonObject
-        {
-            ["event_id"] = stored.EventId,
-            ["content"] = pdu["content"]?.DeepClone() ?? new JsonObject(),
-        };
-        foreach (var field in CopiedFields)
-            if (pdu[field] is { } value) ev[field] = value.DeepClone();
+        var ev = redactedBecause is not null ? Redacted(stored, version) : Unredacted(stored);
         if (includeRoomId) ev["room_id"] = stored.RoomId;
         // v11+ carry redacts in content; clients of older versions read the top-level key, so keep it there.
         if (stored.Redacts is not null && redactedBecause is null) ev["redacts"] = stored.Redacts;
@@ -40,4 +32,45 @@ public static class ClientEventFormat
         ev["unsigned"] = unsigned;
         return ev;
     }
+
+    private static JsonObject Redacted(EventRecord stored, RoomVersion version)
+    {
+        var pdu = Redaction.Redact(JsonNode.Parse(stored.Json)!.AsObject(), version);
+        var ev = new JsonObject
+        {
+            ["event_id"] = stored.EventId,
+            ["content"] = pdu["content"]?.DeepClone() ?? new JsonObject(),
+        };
+        foreach (var field in CopiedFields)
+            if (pdu[field] is { } value) ev[field] = value.DeepClone();
+        return ev;
+    }
+
+    /// <summary>
+    /// The fields read from the parsed document, without building nodes for the whole PDU: each is a copy of its own JSON
+    /// (built into nodes only if something reads into it; the rest of the PDU is not kept), which sync does for thousands of events.
+    /// </summary>
+    private static JsonObject Unredacted(EventRecord stored)
+    {
+        using var document = JsonDocument.Parse(stored.Json);
+        var pdu = document.RootElement;
+        var ev = new JsonObject
+        {
+            ["event_id"] = stored.EventId,
+            ["content"] = pdu.TryGetProperty("content", out var content) ? NodeOf(content) ?? new JsonObject() : new JsonObject(),
+        };
+        foreach (var field in CopiedFields)
+            if (pdu.TryGetProperty(field, out var value) && NodeOf(value) is { } node) ev[field] = node;
+        return ev;
+    }
+
+    /// <summary>The node of a copy of a JSON value (null for JSON null, as a parsed object's indexer gives it).</summary>
+    private static JsonNode? NodeOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(element.Clone()),
+        JsonValueKind.Array => JsonArray.Create(element.Clone()),
+        JsonValueKind.String => JsonValue.Create(element.GetString()),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => JsonValue.Create(element.Clone()),
+    };
 }

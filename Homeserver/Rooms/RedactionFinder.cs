@@ -13,14 +13,15 @@ namespace Homeserver.Rooms;
 /// </summary>
 public sealed class RedactionFinder(IRoomEventStore events, IRoomTimelineStore timeline)
 {
+    /// <param name="redactionsOfTargets">The redactions of the targets (or more) in stream order, when already read.</param>
     public async Task<Dictionary<string, EventRecord>> FindAsync(IReadOnlyList<EventRecord> targets, RoomVersion version,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<EventRecord>? redactionsOfTargets = null)
     {
         var applied = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
         if (targets.Count == 0)
             return applied;
         var byId = targets.ToDictionary(t => t.EventId, StringComparer.Ordinal);
-        foreach (var redaction in await timeline.GetRedactionsOfAsync(byId.Keys, cancellationToken))
+        foreach (var redaction in redactionsOfTargets ?? await timeline.GetRedactionsOfAsync(byId.Keys, cancellationToken))
         {
             if (redaction.Redacts is not { } targetId || applied.ContainsKey(targetId) || !byId.TryGetValue(targetId, out var target)
                 || target.RoomId != redaction.RoomId)

@@ -14,19 +14,22 @@ namespace Homeserver.Sync;
 public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore timeline, RedactionFinder redactions,
     BundledAggregations aggregations, TimeProvider time)
 {
+    /// <param name="prefetch">What was already read for these records (with those of other rooms), when it covers them all.</param>
     public async Task<JsonArray> FormatAsync(string roomId, IReadOnlyList<EventRecord> records, string userId, string? deviceId,
-        bool includeRoomId, CancellationToken cancellationToken, bool bundleAggregations = false)
+        bool includeRoomId, CancellationToken cancellationToken, bool bundleAggregations = false, FormatPrefetch? prefetch = null)
     {
         var array = new JsonArray();
         if (records.Count == 0)
             return array;
+        if (prefetch is not null && !prefetch.Covers(records))
+            prefetch = null;
         var version = await GetVersionAsync(roomId, cancellationToken);
         var own = records.Where(r => r.Sender == userId).Select(r => r.EventId).ToList();
         var transactionIds = deviceId is null || own.Count == 0
             ? new Dictionary<string, string>()
-            : await timeline.GetTransactionIdsAsync(userId, deviceId, own, cancellationToken);
+            : prefetch?.TransactionIds ?? await timeline.GetTransactionIdsAsync(userId, deviceId, own, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var applied = await redactions.FindAsync(records, version, cancellationToken);
+        var applied = await redactions.FindAsync(records, version, cancellationToken, prefetch?.RedactionsOf(records));
         foreach (var record in records)
         {
             var redactedBecause = applied.TryGetValue(record.EventId, out var redaction)
@@ -37,7 +40,8 @@ public sealed class ClientEventWriter(IRoomEventStore events, IRoomTimelineStore
         }
         if (bundleAggregations)
             await aggregations.AddAsync(roomId, records, array, userId,
-                nested => FormatAsync(roomId, nested, userId, deviceId, includeRoomId, cancellationToken), cancellationToken);
+                nested => FormatAsync(roomId, nested, userId, deviceId, includeRoomId, cancellationToken), cancellationToken,
+                prefetch?.ParentsWithChildren);
         return array;
     }
 

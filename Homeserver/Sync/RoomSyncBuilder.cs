@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Homeserver.Storage.Events;
 
@@ -23,7 +24,8 @@ public enum RoomStateMode
 public sealed record RoomSection(JsonObject Timeline, JsonArray State, bool HasContent, bool HasMemberEvents);
 
 /// <summary>Builds the per-room parts of a sync response.</summary>
-public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore timeline, RoomTimelineReader reader, ClientEventWriter writer)
+public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore timeline, IRoomRelationStore relations,
+    RoomTimelineReader reader, ClientEventWriter writer)
 {
     /// <summary>Stripped state given with an invite (the spec's recommended types).</summary>
     private static readonly string[] StrippedStateTypes =
@@ -32,11 +34,15 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
     /// <param name="after">The timeline holds events after this position ...</param>
     /// <param name="upTo">... up to and including this one.</param>
     /// <param name="stateSince">For <see cref="RoomStateMode.Delta"/>: the position the client has the state of.</param>
+    /// <param name="prefetch">Reads already made for this room with others (used when it is for this range and full state).</param>
     public async Task<RoomSection> BuildAsync(SyncRequest request, string roomId, long after, long upTo, RoomStateMode mode,
-        CancellationToken cancellationToken, long? stateSince = null)
+        CancellationToken cancellationToken, long? stateSince = null, RoomsPrefetch? prefetch = null)
     {
         var filter = request.Filter;
-        var slice = await reader.ReadAsync(roomId, after, upTo, backwards: true, filter.TimelineLimit, filter.Timeline, cancellationToken);
+        if (prefetch is not null && !prefetch.AppliesTo(roomId, after, upTo, mode))
+            prefetch = null;
+        var slice = prefetch?.Slices[roomId]
+            ?? await reader.ReadAsync(roomId, after, upTo, backwards: true, filter.TimelineLimit, filter.Timeline, cancellationToken);
         var timelineEvents = slice.Events.Reverse().ToList();
         var prevBatch = timelineEvents.Count > 0 ? timelineEvents[0].StreamOrdering!.Value - 1 : upTo;
 
@@ -44,14 +50,15 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
         // No event in the range: the state cannot have changed since.
         if (mode == RoomStateMode.Full || (mode == RoomStateMode.Delta && slice.AnyInRange))
         {
-            var stateEvents = await StateAsync(request, roomId, timelineEvents, upTo, mode, stateSince ?? after, cancellationToken);
-            state = await writer.FormatAsync(roomId, stateEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken);
+            var stateEvents = await StateAsync(request, roomId, timelineEvents, upTo, mode, stateSince ?? after, prefetch, cancellationToken);
+            state = await writer.FormatAsync(roomId, stateEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken,
+                prefetch: prefetch?.Format);
         }
         var timelineJson = new JsonObject
         {
             // The spec asks for bundled aggregations in limited timelines, where the client misses the children.
             ["events"] = await writer.FormatAsync(roomId, timelineEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken,
-                bundleAggregations: slice.HasMore),
+                bundleAggregations: slice.HasMore, prefetch: prefetch?.Format),
             ["limited"] = slice.HasMore,
             ["prev_batch"] = PaginationToken.Format(prevBatch),
         };
@@ -83,15 +90,16 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
     /// Joined and invited member counts and up to five other members (joined or invited, by user id),
     /// from the current state: one read of the room's member events.
     /// </summary>
-    public async Task<JsonObject> SummaryAsync(string roomId, string userId, CancellationToken cancellationToken)
+    public async Task<JsonObject> SummaryAsync(string roomId, string userId, CancellationToken cancellationToken, RoomsPrefetch? prefetch = null)
     {
-        var current = await events.GetCurrentStateAsync(roomId, cancellationToken);
-        var memberIds = current.Where(e => e.Key.Type == "m.room.member").Select(e => e.Value).ToList();
+        var current = prefetch is not null && prefetch.CurrentStates.TryGetValue(roomId, out var read)
+            ? read
+            : await events.GetCurrentStateAsync(roomId, cancellationToken);
         var joined = new List<string>();
         var invited = new List<string>();
-        foreach (var member in await events.GetEventsAsync(memberIds, cancellationToken))
+        foreach (var member in await GetEventsAsync(MemberEventIds(current), prefetch, cancellationToken))
         {
-            var membership = JsonNode.Parse(member.Json)?["content"]?["membership"] is JsonValue v && v.TryGetValue<string>(out var m) ? m : null;
+            var membership = MembershipOf(member.Json);
             if (membership == "join") joined.Add(member.StateKey!);
             else if (membership == "invite") invited.Add(member.StateKey!);
         }
@@ -102,6 +110,17 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
             ["m.joined_member_count"] = joined.Count,
             ["m.invited_member_count"] = invited.Count,
         };
+    }
+
+    /// <summary>The <c>content.membership</c> string of a member event, read without building nodes for the event.</summary>
+    private static string? MembershipOf(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement is { ValueKind: JsonValueKind.Object } root
+            && root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Object
+            && content.TryGetProperty("membership", out var membership) && membership.ValueKind == JsonValueKind.String
+            ? membership.GetString()
+            : null;
     }
 
     /// <summary>The invite: stripped state of the room as it was before the invite, and the invite itself.</summary>
@@ -136,25 +155,53 @@ public sealed class RoomSyncBuilder(IRoomEventStore events, IRoomTimelineStore t
 
     /// <summary>The state events to send, in stream order, per the mode, the state filter and lazy loading of members.</summary>
     private async Task<IReadOnlyList<EventRecord>> StateAsync(SyncRequest request, string roomId, List<EventRecord> timelineEvents, long upTo,
-        RoomStateMode mode, long stateSince, CancellationToken cancellationToken)
+        RoomStateMode mode, long stateSince, RoomsPrefetch? prefetch, CancellationToken cancellationToken)
     {
-        var atStart = timelineEvents.Count > 0
-            ? await events.GetStateBeforeAsync(timelineEvents[0].EventId, cancellationToken)
+        var atStart = prefetch is not null ? prefetch.StatesAtStart.GetValueOrDefault(roomId)
+            : timelineEvents.Count > 0 ? await events.GetStateBeforeAsync(timelineEvents[0].EventId, cancellationToken)
             : await StateAtAsync(roomId, upTo, cancellationToken);
         if (atStart is null)
             return [];
         var known = mode == RoomStateMode.Delta ? await StateAtAsync(roomId, stateSince, cancellationToken) ?? [] : [];
-        var filter = request.Filter.State;
-        var members = filter.LazyLoadMembers
+        var records = await GetEventsAsync(StateEventIds(request, atStart, known, timelineEvents), prefetch, cancellationToken);
+        return StateToSend(request, records);
+    }
+
+    /// <summary>The ids of the state to send: what changed from <paramref name="known"/>, members lazily loaded when the filter asks.</summary>
+    internal static List<string> StateEventIds(SyncRequest request, StateMap atStart, StateMap known, IReadOnlyList<EventRecord> timelineEvents)
+    {
+        var members = request.Filter.State.LazyLoadMembers
             ? new HashSet<string>(timelineEvents.Select(e => e.Sender).Append(request.UserId), StringComparer.Ordinal)
             : null;
-        var ids = atStart
+        return atStart
             .Where(entry => !known.TryGetValue(entry.Key, out var had) || had != entry.Value)
             .Where(entry => members is null || entry.Key.Type != "m.room.member" || members.Contains(entry.Key.StateKey))
             .Select(entry => entry.Value)
             .ToList();
-        var records = await events.GetEventsAsync(ids, cancellationToken);
-        return [.. records.Where(r => filter.Allows(r.Type, r.Sender)).OrderBy(r => r.StreamOrdering ?? long.MinValue)];
+    }
+
+    /// <summary>The state events the filter allows, in stream order.</summary>
+    internal static IReadOnlyList<EventRecord> StateToSend(SyncRequest request, IEnumerable<EventRecord> records) =>
+        [.. records.Where(r => request.Filter.State.Allows(r.Type, r.Sender)).OrderBy(r => r.StreamOrdering ?? long.MinValue)];
+
+    internal static List<string> MemberEventIds(StateMap state) =>
+        state.Where(e => e.Key.Type == "m.room.member").Select(e => e.Value).ToList();
+
+    /// <summary>The stored events among the ids: those the prefetch read, the others from the store.</summary>
+    private async Task<IReadOnlyList<EventRecord>> GetEventsAsync(List<string> ids, RoomsPrefetch? prefetch, CancellationToken cancellationToken)
+    {
+        if (prefetch is null)
+            return await events.GetEventsAsync(ids, cancellationToken);
+        var found = new List<EventRecord>(ids.Count);
+        var missing = new List<string>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            if (prefetch.Events.TryGetValue(id, out var record)) found.Add(record);
+            else missing.Add(id);
+        }
+        if (missing.Count > 0)
+            found.AddRange(await events.GetEventsAsync(missing, cancellationToken));
+        return found;
     }
 
     private async Task<StateMap?> StateAtAsync(string roomId, long position, CancellationToken cancellationToken) =>

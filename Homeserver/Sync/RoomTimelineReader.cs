@@ -15,19 +15,27 @@ public sealed class RoomTimelineReader(IRoomTimelineStore store)
 {
     private const int MaxScanned = 5000;
 
+    /// <summary>Events read per batch for a slice of <paramref name="limit"/> events: one more tells whether more exist.</summary>
+    public static int FirstBatchSize(int limit) => limit + 1;
+
     /// <summary>
     /// Up to <paramref name="limit"/> allowed events in (after, upTo]: backwards the newest (returned
     /// in descending order), forwards the oldest (ascending).
     /// </summary>
+    /// <param name="firstBatch">
+    /// The store's answer for the first batch (<see cref="FirstBatchSize"/> events from the start) when already read, for example
+    /// for many rooms at once.
+    /// </param>
     public async Task<TimelineSlice> ReadAsync(string roomId, long after, long upTo, bool backwards, int limit, EventFilter filter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<EventRecord>? firstBatch = null)
     {
         var result = new List<EventRecord>();
         var scanned = 0;
-        var batchSize = limit + 1;
+        var batchSize = FirstBatchSize(limit);
         while (after < upTo)
         {
-            var batch = await store.GetRoomEventsAsync(roomId, after, upTo, backwards, batchSize, cancellationToken);
+            var batch = firstBatch ?? await store.GetRoomEventsAsync(roomId, after, upTo, backwards, batchSize, cancellationToken);
+            firstBatch = null;
             foreach (var record in batch)
             {
                 if (!filter.Allows(record.Type, record.Sender)) continue;

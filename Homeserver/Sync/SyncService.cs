@@ -186,8 +186,12 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
         var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms);
         var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
-        // Rooms are read concurrently (each is a few round trips to the database), then put in order.
-        var context = new RoomBuildContext(request, to, roomAccountData, receiptEvents, forgotten, changedRooms);
+        // Every joined room gets its full state (an initial sync, or full_state): their reads are made together.
+        var prefetch = sinceRoom is null || request.FullState
+            ? await rooms.PrefetchAsync(request, joined, sinceRoom ?? 0, to.Room, cancellationToken)
+            : null;
+        // Rooms are read concurrently (each is a few round trips to the database, or none with the prefetch), then put in order.
+        var context = new RoomBuildContext(request, to, roomAccountData, receiptEvents, forgotten, changedRooms, prefetch);
         var roomsToBuild = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).Where(g => request.Filter.Rooms.AllowsRoom(g.Key)).ToList();
         var built = new (RoomKind Kind, JsonObject Section)?[roomsToBuild.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, roomsToBuild.Count),
@@ -210,13 +214,14 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
 
     /// <summary>What every room of one sync response shares.</summary>
     private sealed record RoomBuildContext(SyncRequest Request, SyncToken To, Dictionary<string, JsonArray> RoomAccountData,
-        IReadOnlyDictionary<string, JsonObject> ReceiptEvents, IReadOnlySet<string> Forgotten, IReadOnlySet<string>? ChangedRooms);
+        IReadOnlyDictionary<string, JsonObject> ReceiptEvents, IReadOnlySet<string> Forgotten, IReadOnlySet<string>? ChangedRooms,
+        RoomsPrefetch? Prefetch);
 
     /// <summary>One room's section of the response by the user's membership changes in it, or null when the room has none.</summary>
     private async Task<(RoomKind Kind, JsonObject Section)?> BuildRoomAsync(RoomBuildContext context, IGrouping<string, MembershipChange> room,
         CancellationToken cancellationToken)
     {
-        var (request, to, roomAccountData, receiptEvents, forgotten, changedRooms) = context;
+        var (request, to, roomAccountData, receiptEvents, forgotten, changedRooms, prefetch) = context;
         var sinceRoom = request.Since?.Room;
         var latest = room.Last();
         var atSince = sinceRoom is { } position ? room.LastOrDefault(m => m.StreamOrdering <= position)?.Membership : null;
@@ -235,11 +240,11 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                 if (ongoing && changedRooms is not null && !changedRooms.Contains(room.Key) && ephemeral.Count == 0 && accountDataEvents.Count == 0)
                     return null; // nothing new in the room: no need to read it
                 var state = ongoing ? RoomStateMode.Delta : RoomStateMode.Full;
-                var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken);
+                var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken, prefetch: prefetch);
                 if (ongoing && !section.HasContent && accountDataEvents.Count == 0 && ephemeral.Count == 0)
                     return null;
                 // The summary is sent when it may have changed; clients keep the last one.
-                var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken) : [];
+                var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken, prefetch) : [];
                 var joinedRoom = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
                 if (unreadCounts is not null)
                     await unreadCounts.AddToAsync(joinedRoom, request, room.Key, to.Room, cancellationToken);
