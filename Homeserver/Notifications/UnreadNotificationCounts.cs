@@ -6,17 +6,25 @@ namespace Homeserver.Notifications;
 
 /// <summary>
 /// Unread notification counts: per room for sync (after waiting for the push evaluation of the events the
-/// sync returns) and in total for a pusher's badge. Read positions per thread come from the store.
+/// sync returns; all rooms of a response in one read) and in total for a pusher's badge.
 /// </summary>
 public sealed class UnreadNotificationCounts(INotificationStore store, PushEvaluationProgress progress) : IUnreadNotificationCounts
 {
     /// <summary>The longest a sync waits for push evaluation to catch up before it sends the counts it has.</summary>
     public static readonly TimeSpan MaxEvaluationWait = TimeSpan.FromSeconds(1);
 
-    public async Task AddToAsync(JsonObject joinedRoom, SyncRequest request, string roomId, long upToRoomPosition, CancellationToken cancellationToken)
+    public async Task AddToAsync(IReadOnlyDictionary<string, JsonObject> joinedRooms, SyncRequest request, long upToRoomPosition,
+        CancellationToken cancellationToken)
     {
-        await progress.WaitUntilEvaluatedAsync(roomId, upToRoomPosition, MaxEvaluationWait, cancellationToken);
-        var counts = await store.GetUnreadCountsAsync(request.UserId, roomId, cancellationToken);
+        if (joinedRooms.Count == 0) return;
+        await Task.WhenAll(joinedRooms.Keys.Select(roomId => progress.WaitUntilEvaluatedAsync(roomId, upToRoomPosition, MaxEvaluationWait, cancellationToken)));
+        var counts = await store.GetUnreadCountsAsync(request.UserId, [.. joinedRooms.Keys], cancellationToken);
+        foreach (var (roomId, joinedRoom) in joinedRooms)
+            AddTo(joinedRoom, request, counts.GetValueOrDefault(roomId) ?? []);
+    }
+
+    private static void AddTo(JsonObject joinedRoom, SyncRequest request, IReadOnlyList<ThreadNotificationCounts> counts)
+    {
         if (!request.Filter.Timeline.UnreadThreadNotifications)
         {
             joinedRoom["unread_notifications"] = Counts(counts.Sum(c => c.NotificationCount), counts.Sum(c => c.HighlightCount));

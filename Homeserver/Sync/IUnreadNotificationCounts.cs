@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 namespace Homeserver.Sync;
 
 /// <summary>
-/// Writes a joined room's <c>unread_notifications</c> (and, when the timeline filter asks for
-/// <c>unread_thread_notifications</c>, the per-thread counts) into its sync section, counting the
-/// notifications of every event up to <c>upToRoomPosition</c>.
+/// Writes the joined rooms' <c>unread_notifications</c> (and, when the timeline filter asks for
+/// <c>unread_thread_notifications</c>, the per-thread counts) into their sync sections (keyed by room id),
+/// counting the notifications of every event up to <c>upToRoomPosition</c>; all rooms of a response at once.
 /// </summary>
 public interface IUnreadNotificationCounts
 {
-    Task AddToAsync(JsonObject joinedRoom, SyncRequest request, string roomId, long upToRoomPosition, CancellationToken cancellationToken);
+    Task AddToAsync(IReadOnlyDictionary<string, JsonObject> joinedRooms, SyncRequest request, long upToRoomPosition, CancellationToken cancellationToken);
 }

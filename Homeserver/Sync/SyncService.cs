@@ -197,12 +197,17 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         await Parallel.ForEachAsync(Enumerable.Range(0, roomsToBuild.Count),
             new ParallelOptions { MaxDegreeOfParallelism = RoomsBuiltConcurrently, CancellationToken = cancellationToken },
             async (index, token) => built[index] = await BuildRoomAsync(context, roomsToBuild[index], token));
+        var joinedSections = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         for (var index = 0; index < roomsToBuild.Count; index++)
         {
             if (built[index] is not { } result) continue;
             var target = result.Kind switch { RoomKind.Join => sections.Join, RoomKind.Invite => sections.Invite, _ => sections.Leave };
             target[roomsToBuild[index].Key] = result.Section;
+            if (result.Kind == RoomKind.Join) joinedSections[roomsToBuild[index].Key] = result.Section;
         }
+        // The unread counts of all the joined rooms returned, in one read.
+        if (unreadCounts is not null)
+            await unreadCounts.AddToAsync(joinedSections, request, to.Room, cancellationToken);
         if (remoteInvites is not null)
             await remoteInvites.AddToAsync(sections.Invite, sections.Leave, request,
                 memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal),
@@ -245,10 +250,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
                     return null;
                 // The summary is sent when it may have changed; clients keep the last one.
                 var summary = !ongoing || section.HasMemberEvents ? await rooms.SummaryAsync(room.Key, request.UserId, cancellationToken, prefetch) : [];
-                var joinedRoom = rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary);
-                if (unreadCounts is not null)
-                    await unreadCounts.AddToAsync(joinedRoom, request, room.Key, to.Room, cancellationToken);
-                return (RoomKind.Join, joinedRoom);
+                return (RoomKind.Join, rooms.JoinedRoom(section, accountDataEvents, ephemeral, summary));
             }
             case "invite" when changedSince || request.FullState:
                 return (RoomKind.Invite, await rooms.InvitedRoomAsync(latest, cancellationToken));
