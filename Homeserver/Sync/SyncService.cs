@@ -94,8 +94,11 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var to = since is { } s ? s.Max(current) : current;
         var sinceAccountData = since?.AccountData ?? 0;
 
-        var changes = (await accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken))
-            .Where(c => c.StreamPosition <= to.AccountData).ToList();
+        // A stream that has not moved since the token has nothing new: its read is skipped (a wake-up usually moves one stream).
+        var changes = since is not null && sinceAccountData >= to.AccountData
+            ? []
+            : (await accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken))
+                .Where(c => c.StreamPosition <= to.AccountData).ToList();
         var global = new JsonArray();
         foreach (var change in changes.Where(c => c.RoomId == IAccountDataStore.GlobalRoomId && request.Filter.AccountData.Allows(c.Type, request.UserId)))
             global.Add(AccountDataEvent(change));
@@ -103,7 +106,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             .GroupBy(c => c.RoomId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new JsonArray([.. g.Select(AccountDataEvent)]), StringComparer.Ordinal);
 
-        var roomSections = await BuildRoomsAsync(request, to, roomAccountData, cancellationToken);
+        var roomSections = await BuildRoomsAsync(request, to, roomAccountData, remoteInvitePosition.Result, cancellationToken);
         var presenceEvents = await PresenceEventsAsync(request, roomSections.Joined, to.Presence, cancellationToken);
 
         var toDeviceEvents = new JsonArray();
@@ -166,7 +169,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     /// (few per user, read through an index), and builds each room's section.
     /// </summary>
     private async Task<RoomSections> BuildRoomsAsync(SyncRequest request, SyncToken to, Dictionary<string, JsonArray> roomAccountData,
-        CancellationToken cancellationToken)
+        long remoteInvitePosition, CancellationToken cancellationToken)
     {
         var sinceRoom = request.Since?.Room;
         // Independent reads, asked at the same time.
@@ -185,7 +188,9 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         var wakeRooms = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
             .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
         var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms);
-        var receiptEvents = await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
+        var receiptEvents = request.Since is { } sinceToken && sinceToken.Receipts >= to.Receipts
+            ? []
+            : await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
         // Every joined room gets its full state (an initial sync, or full_state): their reads are made together.
         var prefetch = sinceRoom is null || request.FullState
             ? await rooms.PrefetchAsync(request, joined, sinceRoom ?? 0, to.Room, cancellationToken)
@@ -208,7 +213,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
         // The unread counts of all the joined rooms returned, in one read.
         if (unreadCounts is not null)
             await unreadCounts.AddToAsync(joinedSections, request, to.Room, cancellationToken);
-        if (remoteInvites is not null)
+        if (remoteInvites is not null && (sinceRoom is null || request.FullState || remoteInvitePosition > sinceRoom))
             await remoteInvites.AddToAsync(sections.Invite, sections.Leave, request,
                 memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal),
                 to.Room, cancellationToken);
