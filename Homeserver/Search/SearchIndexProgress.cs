@@ -2,7 +2,8 @@ namespace Homeserver.Search;
 
 /// <summary>
 /// The events stream position the search index has reached, as this process's indexer last saw it, so a
-/// search can wait briefly for events committed just before it to become findable.
+/// search can wait briefly for events committed just before it to become findable. A waiting search also
+/// asks the indexer to stop deferring its next pass (<see cref="NextDemand"/>).
 /// </summary>
 public sealed class SearchIndexProgress
 {
@@ -12,6 +13,20 @@ public sealed class SearchIndexProgress
     private readonly Lock _lock = new();
     private long _position = -1;
     private TaskCompletionSource _advanced = NewSignal();
+    private TaskCompletionSource _wanted = NewSignal();
+
+    /// <summary>
+    /// Starts a new demand period and returns its signal: completed once a search waits for a position the index
+    /// has not reached. Taken by the indexer before each pass, so a search during the pass shortens the next wait.
+    /// </summary>
+    public Task NextDemand()
+    {
+        lock (_lock)
+        {
+            _wanted = NewSignal();
+            return _wanted.Task;
+        }
+    }
 
     public void Reached(long position)
     {
@@ -37,6 +52,7 @@ public sealed class SearchIndexProgress
             lock (_lock)
             {
                 if (_position >= position) return;
+                _wanted.TrySetResult();
                 advanced = _advanced.Task;
             }
             try

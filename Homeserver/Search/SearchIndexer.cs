@@ -12,13 +12,18 @@ namespace Homeserver.Search;
 /// Fills the search index from the room events stream after the stored indexed position, in ranges of
 /// <see cref="BatchSize"/> positions, so persisting an event never waits for indexing. It wakes when the
 /// pipeline commits events here and otherwise every <see cref="PollInterval"/> (events another process
-/// committed). A redaction removes its target's entry once the redaction applies. Events of rooms with
+/// committed). After a commit it waits <see cref="PassDelay"/> before its pass, unless a search is waiting: the
+/// pass then takes all the commits of that time at once, and it does not compete for the database with the
+/// syncs that a commit wakes. A redaction removes its target's entry once the redaction applies. Events of rooms with
 /// encryption enabled are not indexed.
 /// </summary>
 public sealed partial class SearchIndexer : BackgroundService
 {
     public const int BatchSize = 500;
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a pass waits after the commit that woke it, unless a search waits for the index.</summary>
+    public static readonly TimeSpan PassDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>After a failed pass, the next one waits this long (a broken database is not hammered).</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
@@ -57,6 +62,7 @@ public sealed partial class SearchIndexer : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 var wait = PollInterval;
+                var wanted = _progress.NextDemand();
                 try
                 {
                     await CatchUpAsync(stoppingToken);
@@ -66,7 +72,8 @@ public sealed partial class SearchIndexer : BackgroundService
                     LogFailed(e);
                     wait = RetryDelay;
                 }
-                await _wake.WaitAsync(wait, stoppingToken);
+                if (await _wake.WaitAsync(wait, stoppingToken))
+                    await Task.WhenAny(Task.Delay(PassDelay, stoppingToken), wanted);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
