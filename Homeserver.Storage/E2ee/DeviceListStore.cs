@@ -14,7 +14,7 @@ public sealed class DeviceListStore(IDatabase database) : IDeviceListStore
         RETURNING position
         """;
 
-    private const string CurrentPositionSql = "SELECT position FROM stream_positions WHERE stream = 'device_lists'";
+    internal const string CurrentPositionSql = "SELECT position FROM stream_positions WHERE stream = 'device_lists'";
 
     private const string InsertSql = "INSERT INTO e2e_device_list_changes (stream_position, user_id) VALUES (@Position, @UserId)";
 

@@ -86,7 +86,7 @@ public sealed partial class RoomEventStore : IRoomEventStore
         WHERE t.user_id = @UserId AND t.device_id = @DeviceId AND t.txn_id = @TransactionId
         """;
 
-    private const string SelectMaxStreamOrderingSql = "SELECT COALESCE(MAX(stream_ordering), 0) FROM events";
+    internal const string SelectMaxStreamOrderingSql = "SELECT COALESCE(MAX(stream_ordering), 0) FROM events";
 
     /// <summary>Total state entries kept in the snapshot cache (about 100 bytes each).</summary>
     private const long SnapshotCacheEntries = 500_000;

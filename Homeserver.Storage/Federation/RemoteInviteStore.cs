@@ -44,7 +44,7 @@ public sealed class RemoteInviteStore(IDatabase database) : IRemoteInviteStore
 
     private const string DeleteSql = "DELETE FROM remote_invites WHERE room_id = @RoomId AND user_id = @UserId";
 
-    private const string MaxPositionSql = "SELECT COALESCE(MAX(stream_position), 0) FROM remote_invites";
+    internal const string MaxPositionSql = "SELECT COALESCE(MAX(stream_position), 0) FROM remote_invites";
 
     public Task<long> AddAsync(string roomId, string userId, string eventId, string roomVersion, string sender, string eventJson,
         string strippedState, CancellationToken cancellationToken) =>

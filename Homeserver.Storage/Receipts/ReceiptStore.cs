@@ -11,7 +11,7 @@ public sealed class ReceiptStore(IDatabase database) : IReceiptStore
         RETURNING position
         """;
 
-    private const string CurrentPositionSql = "SELECT position FROM stream_positions WHERE stream = 'receipts'";
+    internal const string CurrentPositionSql = "SELECT position FROM stream_positions WHERE stream = 'receipts'";
 
     private const string UpsertSql = """
         INSERT INTO receipts (room_id, receipt_type, user_id, thread_id, event_id, ts, stream_position)

@@ -27,7 +27,7 @@ public sealed class ToDeviceStore(IDatabase database) : IToDeviceStore
         RETURNING position
         """;
 
-    private const string CurrentPositionSql = "SELECT position FROM to_device_stream WHERE id = 1";
+    internal const string CurrentPositionSql = "SELECT position FROM to_device_stream WHERE id = 1";
 
     private const string InsertMessageSql = """
         INSERT INTO to_device_inbox (user_id, device_id, position, sender, type, content)

@@ -16,7 +16,7 @@ public sealed class AccountDataStore(IDatabase database) : IAccountDataStore
         RETURNING position
         """;
 
-    private const string CurrentPositionSql = "SELECT position FROM account_data_stream WHERE id = 1";
+    internal const string CurrentPositionSql = "SELECT position FROM account_data_stream WHERE id = 1";
 
     private const string SelectContentSql = """
         SELECT content FROM account_data

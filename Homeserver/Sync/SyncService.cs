@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Homeserver.Storage.Events;
+using Homeserver.Storage.Streams;
 using Homeserver.Storage.UserData;
 
 namespace Homeserver.Sync;
@@ -12,7 +13,7 @@ namespace Homeserver.Sync;
 /// The encryption streams come from <see cref="IToDeviceSync"/> and <see cref="IDeviceListSync"/> when
 /// they are registered.
 /// </summary>
-public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timeline, IAccountDataStore accountData,
+public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTimelineStore timeline, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
     PresenceTracker presence, SharedRooms sharedRooms, IRoomReadStore roomReads, IToDeviceSync? toDevice = null,
     IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null, RemoteInviteSync? remoteInvites = null,
@@ -74,22 +75,17 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
     private async Task<Built> BuildAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var since = request.Since;
-        // The streams' positions are independent reads: asked at the same time, they cost one round trip of waiting, not six.
-        var roomPosition = events.GetMaxStreamOrderingAsync(cancellationToken);
-        var remoteInvitePosition = remoteInvites is null ? Task.FromResult(0L) : remoteInvites.GetCurrentPositionAsync(cancellationToken);
-        var accountDataPosition = accountData.GetCurrentPositionAsync(cancellationToken);
-        var receiptPosition = receipts.GetCurrentPositionAsync(cancellationToken);
-        var toDevicePosition = toDevice is null ? Task.FromResult(0L) : toDevice.GetCurrentPositionAsync(cancellationToken);
-        var deviceListPosition = deviceLists is null ? Task.FromResult(0L) : deviceLists.GetCurrentPositionAsync(cancellationToken);
-        await Task.WhenAll(roomPosition, remoteInvitePosition, accountDataPosition, receiptPosition, toDevicePosition, deviceListPosition);
+        // All the streams' positions in one round trip.
+        var positions = await streamPositions.ReadAsync(cancellationToken);
+        var remoteInvitePosition = remoteInvites is null ? 0 : positions.RemoteInvites;
         var current = new SyncToken(
-            Math.Max(roomPosition.Result, remoteInvitePosition.Result),
-            accountDataPosition.Result,
+            Math.Max(positions.Room, remoteInvitePosition),
+            positions.AccountData,
             typing.CurrentPosition,
-            receiptPosition.Result,
+            positions.Receipts,
             presence.CurrentPosition,
-            toDevicePosition.Result,
-            deviceListPosition.Result);
+            toDevice is null ? 0 : positions.ToDevice,
+            deviceLists is null ? 0 : positions.DeviceLists);
         // A token from beyond the current positions never moves the client backwards.
         var to = since is { } s ? s.Max(current) : current;
         var sinceAccountData = since?.AccountData ?? 0;
@@ -106,7 +102,7 @@ public sealed class SyncService(IRoomEventStore events, IRoomTimelineStore timel
             .GroupBy(c => c.RoomId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new JsonArray([.. g.Select(AccountDataEvent)]), StringComparer.Ordinal);
 
-        var roomSections = await BuildRoomsAsync(request, to, roomAccountData, remoteInvitePosition.Result, cancellationToken);
+        var roomSections = await BuildRoomsAsync(request, to, roomAccountData, remoteInvitePosition, cancellationToken);
         var presenceEvents = await PresenceEventsAsync(request, roomSections.Joined, to.Presence, cancellationToken);
 
         var toDeviceEvents = new JsonArray();
