@@ -13,7 +13,7 @@ namespace Homeserver.E2ee;
 /// Both are empty on an initial sync. One-time key counts and unused fallback key types are always given.
 /// A sync wake-up waits for every sequential database round trip made here, so independent reads are made at the
 /// same time and questions about many users or rooms are asked in one batched read each: at most three round trips
-/// of waiting in all (one when the caller passes what it has read already and no device list changed).
+/// of waiting in all, one when the caller passes what it has read already and no device list or membership changed.
 /// </summary>
 public sealed class DeviceListSync(
     IDeviceListStore changes, IOneTimeKeyStore oneTimeKeys, IFallbackKeyStore fallbackKeys, IRoomEventStore events,
