@@ -72,6 +72,24 @@ public interface IRoomEventStore
     /// <summary>The users whose current membership of the room is <paramref name="membership"/>, from the membership index.</summary>
     Task<IReadOnlyList<string>> GetUsersInRoomAsync(string roomId, string membership, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="GetUsersInRoomAsync"/> for several rooms in one read: the users of each room whose current membership is
+    /// <paramref name="membership"/>, ordered, by room id (rooms without such users are absent).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetUsersInRoomsAsync(IReadOnlyCollection<string> roomIds, string membership,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The current membership (join, invite, leave, ban, knock) of each (room, user) pair that has one, from the membership
+    /// index, in one read; pairs without a membership are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<(string RoomId, string UserId), string>> GetMembershipsAsync(IReadOnlyCollection<(string RoomId, string UserId)> members,
+        CancellationToken cancellationToken);
+
+    /// <summary>Those of <paramref name="userIds"/> whose current membership of at least one of <paramref name="roomIds"/> is join, in one read.</summary>
+    Task<IReadOnlySet<string>> GetUsersJoinedToAnyAsync(IReadOnlyCollection<string> userIds, IReadOnlyCollection<string> roomIds,
+        CancellationToken cancellationToken);
+
     /// <summary>The event a client transaction produced, if any.</summary>
     Task<string?> GetEventIdForTransactionAsync(ClientTransactionKey key, CancellationToken cancellationToken);
 

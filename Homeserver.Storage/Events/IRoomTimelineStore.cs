@@ -44,6 +44,14 @@ public interface IRoomTimelineStore
     Task<IReadOnlyList<MembershipChange>> GetMembershipChangesAsync(string userId, long afterExclusive, long upToInclusive,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The distinct (room, user) of the visible <c>m.room.member</c> events of the given rooms with stream ordering in (after, upTo]:
+    /// whose membership of those rooms may have changed in the range. At most <paramref name="limit"/> pairs, those whose first
+    /// such event comes earliest, in that order.
+    /// </summary>
+    Task<IReadOnlyList<(string RoomId, string UserId)>> GetMembersChangedInRoomsAsync(IReadOnlyCollection<string> roomIds, long afterExclusive,
+        long upToInclusive, int limit, CancellationToken cancellationToken);
+
     /// <summary>The visible redaction events whose <c>redacts</c> is one of <paramref name="eventIds"/>, in stream order.</summary>
     Task<IReadOnlyList<EventRecord>> GetRedactionsOfAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken);
 

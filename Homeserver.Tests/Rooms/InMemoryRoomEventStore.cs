@@ -179,6 +179,40 @@ internal sealed class InMemoryRoomEventStore : IRoomEventStore
         }
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetUsersInRoomsAsync(IReadOnlyCollection<string> roomIds, string membership,
+        CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var roomId in roomIds.Distinct(StringComparer.Ordinal))
+            if (await GetUsersInRoomAsync(roomId, membership, cancellationToken) is { Count: > 0 } users)
+                result[roomId] = users;
+        return result;
+    }
+
+    public Task<IReadOnlyDictionary<(string RoomId, string UserId), string>> GetMembershipsAsync(
+        IReadOnlyCollection<(string RoomId, string UserId)> members, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var result = new Dictionary<(string RoomId, string UserId), string>();
+            foreach (var member in members)
+                if (_currentState.TryGetValue(member.RoomId, out var state) && state.TryGetValue(("m.room.member", member.UserId), out var id)
+                    && MembershipOf(id) is { } membership)
+                    result[member] = membership;
+            return Task.FromResult<IReadOnlyDictionary<(string RoomId, string UserId), string>>(result);
+        }
+    }
+
+    public async Task<IReadOnlySet<string>> GetUsersJoinedToAnyAsync(IReadOnlyCollection<string> userIds, IReadOnlyCollection<string> roomIds,
+        CancellationToken cancellationToken)
+    {
+        var joined = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var userId in userIds)
+            if ((await GetRoomsForUserAsync(userId, "join", cancellationToken)).Intersect(roomIds, StringComparer.Ordinal).Any())
+                joined.Add(userId);
+        return joined;
+    }
+
     private string? MembershipOf(string eventId)
     {
         var json = System.Text.Json.Nodes.JsonNode.Parse(_events[eventId].Json)!;

@@ -1,3 +1,5 @@
+using Homeserver.Storage.Events;
+
 namespace Homeserver.Sync;
 
 /// <summary>
@@ -15,10 +17,14 @@ public interface IDeviceListSync
 /// <summary>
 /// What the device-list part of a sync needs: the syncing user and device, the device-list and room
 /// positions of <c>since</c> (null for an initial sync) and of <c>next_batch</c>, and the rooms the user
-/// is joined to at <c>next_batch</c>.
+/// is joined to at <c>next_batch</c>. What the caller has read already it may pass, to save a round trip each
+/// (null: read it): <paramref name="RoomsChangedInRange"/>, the rooms with events in (SinceRoom, UpToRoom]
+/// (<c>IRoomTimelineStore.GetRoomsChangedBetweenAsync</c>), and <paramref name="OwnMembershipChanges"/>, the user's
+/// membership changes over a range that includes (SinceRoom, UpToRoom] (those outside it are ignored).
 /// </summary>
 public sealed record DeviceListSyncRequest(string UserId, string? DeviceId, long? SinceDeviceLists, long UpToDeviceLists,
-    long? SinceRoom, long UpToRoom, IReadOnlyList<string> JoinedRooms);
+    long? SinceRoom, long UpToRoom, IReadOnlyList<string> JoinedRooms,
+    IReadOnlySet<string>? RoomsChangedInRange = null, IReadOnlyList<MembershipChange>? OwnMembershipChanges = null);
 
 /// <summary>
 /// <c>device_lists.changed</c> and <c>.left</c>, <c>device_one_time_keys_count</c> per algorithm and

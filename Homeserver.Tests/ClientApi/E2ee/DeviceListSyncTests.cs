@@ -1,14 +1,20 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Homeserver.E2ee;
+using Homeserver.Storage.Events;
+using Homeserver.Sync;
 using Homeserver.Tests.ClientApi.Accounts;
 using Homeserver.Tests.ClientApi.Sync;
 using Homeserver.Tests.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Homeserver.Tests.ClientApi.E2ee;
 
 /// <summary>device_lists, device_one_time_keys_count and device_unused_fallback_key_types of /sync, and /keys/changes.</summary>
 public sealed class DeviceListSyncTests(OpenRegistrationFixture fixture) : IClassFixture<OpenRegistrationFixture>
 {
+    private static readonly CancellationToken None = CancellationToken.None;
+
     private readonly SyncTestRooms _rooms = new(fixture.Host);
 
     private Task<E2eeTestUser> NewUserAsync() => E2eeTestUser.RegisterAsync(fixture.Client);
@@ -72,6 +78,58 @@ public sealed class DeviceListSyncTests(OpenRegistrationFixture fixture) : IClas
         Changed(await SyncAsync(alice, initial)).Should().BeEquivalentTo([carol.UserId, alice.UserId]);
         // Carol joined Alice's room: Alice is new to Carol too.
         Changed(await SyncAsync(carol, carolInitial)).Should().Contain(alice.UserId);
+    }
+
+    [Fact]
+    public async Task Passing_the_rooms_changed_and_own_membership_changes_gives_the_same_changed_and_left()
+    {
+        using var alice = await NewUserAsync();
+        using var bob = await NewUserAsync();
+        using var carol = await NewUserAsync();
+        using var dave = await NewUserAsync();
+        using var erin = await NewUserAsync();
+        using var frank = await NewUserAsync();
+        var services = fixture.Host.Services;
+        var deviceLists = services.GetRequiredService<DeviceListSync>();
+        var events = services.GetRequiredService<IRoomEventStore>();
+        var timeline = services.GetRequiredService<IRoomTimelineStore>();
+        var aliceRoom = await SharedRoomAsync(alice, bob);
+        var daveRoom = await SharedRoomAsync(dave);
+        var erinRoom = await SharedRoomAsync(erin, alice);
+        // Before the range: Alice joined and left Frank's room (her own changes are passed from 0; this one must not count).
+        var frankRoom = await SharedRoomAsync(frank, alice);
+        await _rooms.MembershipAsync(frankRoom, alice.UserId, alice.UserId, "leave");
+        var (sinceRoom, sinceDeviceLists) = (await events.GetMaxStreamOrderingAsync(None), await deviceLists.GetCurrentPositionAsync(None));
+
+        await _rooms.MembershipAsync(aliceRoom, carol.UserId, carol.UserId, "join");
+        await _rooms.MembershipAsync(aliceRoom, bob.UserId, bob.UserId, "leave");
+        await _rooms.MessageAsync(aliceRoom, alice.UserId, "hello");
+        await _rooms.MembershipAsync(daveRoom, alice.UserId, alice.UserId, "join");
+        await _rooms.MembershipAsync(erinRoom, alice.UserId, alice.UserId, "leave");
+        await carol.UploadAsync(new JsonObject { ["device_keys"] = carol.DeviceKeys() });
+        await bob.UploadAsync(new JsonObject { ["device_keys"] = bob.DeviceKeys() });
+        var (upToRoom, upToDeviceLists) = (await events.GetMaxStreamOrderingAsync(None), await deviceLists.GetCurrentPositionAsync(None));
+        var joined = await events.GetRoomsForUserAsync(alice.UserId, "join", None);
+
+        var request = new DeviceListSyncRequest(alice.UserId, alice.DeviceId, sinceDeviceLists, upToDeviceLists, sinceRoom, upToRoom, joined);
+        var read = await deviceLists.GetAsync(request, None);
+        var passed = await deviceLists.GetAsync(request with
+        {
+            RoomsChangedInRange = await timeline.GetRoomsChangedBetweenAsync(sinceRoom, upToRoom, None),
+            OwnMembershipChanges = await timeline.GetMembershipChangesAsync(alice.UserId, 0, upToRoom, None),
+        }, None);
+
+        read.Changed.Should().Equal(new[] { carol.UserId, dave.UserId }.Order(StringComparer.Ordinal));
+        read.Left.Should().Equal(new[] { bob.UserId, erin.UserId }.Order(StringComparer.Ordinal));
+        passed.Changed.Should().Equal(read.Changed);
+        passed.Left.Should().Equal(read.Left);
+        // Nothing moved in the rooms the caller says changed: nothing but the key changes.
+        var quiet = await deviceLists.GetAsync(request with
+        {
+            RoomsChangedInRange = new HashSet<string>(), OwnMembershipChanges = [],
+        }, None);
+        quiet.Changed.Should().Equal(carol.UserId);
+        quiet.Left.Should().BeEmpty();
     }
 
     [Fact]

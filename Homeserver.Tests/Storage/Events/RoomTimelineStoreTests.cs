@@ -88,6 +88,49 @@ public abstract class RoomTimelineStoreTests<TFixture>(TFixture fixture) : IClas
     }
 
     [SkippableFact]
+    public async Task Members_changed_in_rooms_are_the_distinct_targets_of_visible_member_events_in_the_range_earliest_first()
+    {
+        var store = await StoreAsync();
+        string User(string name) => $"@{name}{Guid.NewGuid():N}:test.example";
+        var (bob, carol, dave, erin, frank, gina, harry, ivan) = (User("b"), User("c"), User("d"), User("e"), User("f"), User("g"), User("h"), User("i"));
+        var one = new TestRoom();
+        var two = new TestRoom();
+        var notAsked = new TestRoom();
+        await store.PersistAsync(one.Create(), None);
+        await store.PersistAsync(two.Create(), None);
+        await store.PersistAsync(notAsked.Create(), None);
+        await store.PersistAsync(one.Batch([one.Member(ivan, "join")]), None); // before the range
+        var start = await store.GetMaxStreamOrderingAsync(None);
+
+        await store.PersistAsync(one.Batch([one.Member(bob, "join"), one.Message(), one.Next("m.room.name", "")]), None);
+        await store.PersistAsync(two.Batch([two.Member(gina, "join")]), None);
+        await store.PersistAsync(one.Batch([one.Member(carol, "join"), one.Member(bob, "leave")]), None);
+        await store.PersistAsync(notAsked.Batch([notAsked.Member(frank, "join")]), None);
+        // Neither rejected nor soft-failed member events count (kept out of the current state).
+        await store.PersistAsync(one.Batch([one.Next("m.room.member", dave, sender: dave, membership: "join", rejectionReason: "auth"),
+            one.Next("m.room.member", erin, sender: erin, membership: "join", softFailed: true)], changesState: false), None);
+        // Nor does an outlier (no stream position).
+        var outlier = new TestRoom(one.RoomId).Next("m.room.member", harry, sender: harry, membership: "join") with { IsOutlier = true, StateBefore = null };
+        await store.PersistOutliersAsync([outlier], None);
+        var end = await store.GetMaxStreamOrderingAsync(None);
+        await store.PersistAsync(two.Batch([two.Member(harry, "join")]), None); // after the range
+
+        var changed = await store.GetMembersChangedInRoomsAsync([one.RoomId, two.RoomId], start, end, 100, None);
+        changed.Should().Equal((one.RoomId, bob), (two.RoomId, gina), (one.RoomId, carol));
+        (await store.GetMembersChangedInRoomsAsync([one.RoomId, two.RoomId, one.RoomId], start, end, 2, None))
+            .Should().Equal((one.RoomId, bob), (two.RoomId, gina));
+        (await store.GetMembersChangedInRoomsAsync([two.RoomId], start, await store.GetMaxStreamOrderingAsync(None), 100, None))
+            .Should().Equal((two.RoomId, gina), (two.RoomId, harry));
+        (await store.GetMembersChangedInRoomsAsync([one.RoomId], 0, start, 100, None)).Should().Equal((one.RoomId, "@alice:test.example"), (one.RoomId, ivan));
+        (await store.GetMembersChangedInRoomsAsync([one.RoomId], end, end, 100, None)).Should().BeEmpty();
+        (await store.GetMembersChangedInRoomsAsync([], start, end, 100, None)).Should().BeEmpty();
+        (await store.GetMembersChangedInRoomsAsync(["!unknown:test.example"], start, end, 100, None)).Should().BeEmpty();
+        await FluentActions.Awaiting(() => store.GetMembersChangedInRoomsAsync([""], start, end, 100, None)).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.GetMembersChangedInRoomsAsync([one.RoomId], start, end, 0, None))
+            .Should().ThrowAsync<ArgumentOutOfRangeException>();
+    }
+
+    [SkippableFact]
     public async Task Events_by_timestamp_come_nearest_first_in_each_direction_and_continue_after_a_cursor()
     {
         var store = await StoreAsync();
