@@ -244,7 +244,8 @@ public sealed partial class RoomEventPipeline
                 .ConfigureAwait(false);
             outliers.Add(new EventToPersist(pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs,
                 CanonicalJson.Encode(pdu.Json), pdu.PrevEvents, pdu.AuthEvents, pdu.Redacts, IsOutlier: true,
-                RejectionReason: verdict.Allowed ? null : $"{verdict.Rule}: {verdict.Reason}", IsSoftFailed: false, StateBefore: null));
+                RejectionReason: verdict.Allowed ? null : $"{verdict.Rule}: {verdict.Reason}", IsSoftFailed: false, StateBefore: null,
+                Membership: RoomBatchWriter.MembershipOf(pdu)));
             run.Known[pdu.EventId] = new StoredPdu(pdu, !verdict.Allowed, IsOutlier: true);
         }
         if (outliers.Count > 0)

@@ -113,7 +113,8 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
             to = to with { ToDevice = batch.NextPosition };
         }
         var deviceListData = deviceLists is null ? null : await deviceLists.GetAsync(new DeviceListSyncRequest(request.UserId, request.DeviceId,
-            since?.DeviceLists, to.DeviceLists, since?.Room, to.Room, roomSections.Joined), cancellationToken);
+            since?.DeviceLists, to.DeviceLists, since?.Room, to.Room, roomSections.Joined, roomSections.ChangedRooms, roomSections.Memberships),
+            cancellationToken);
 
         var isEmpty = global.Count == 0 && presenceEvents.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0
             && roomSections.Leave.Count == 0 && toDeviceEvents.Count == 0
@@ -145,7 +146,9 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
     }
 
     /// <summary>The rooms' sections, the rooms the user is joined to, and the rooms whose changes concern the user.</summary>
-    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave, List<string> Joined, List<string> WakeRooms);
+    /// <remarks><paramref name="ChangedRooms"/> and <paramref name="Memberships"/> are passed on to the device-list part, which needs them too.</remarks>
+    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave, List<string> Joined, List<string> WakeRooms,
+        IReadOnlySet<string>? ChangedRooms, IReadOnlyList<MembershipChange> Memberships);
 
     /// <summary>Presence changes since the token of the other users who share a joined room with the user.</summary>
     private async Task<JsonArray> PresenceEventsAsync(SyncRequest request, List<string> joinedRooms, long upTo, CancellationToken cancellationToken)
@@ -183,7 +186,7 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         var joined = allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList();
         var wakeRooms = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
             .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
-        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms);
+        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms, changedRooms, memberships);
         var receiptEvents = request.Since is { } sinceToken && sinceToken.Receipts >= to.Receipts
             ? []
             : await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
