@@ -157,12 +157,14 @@ public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelin
     private async Task<IReadOnlyList<EventRecord>> StateAsync(SyncRequest request, string roomId, List<EventRecord> timelineEvents, long upTo,
         RoomStateMode mode, long stateSince, RoomsPrefetch? prefetch, CancellationToken cancellationToken)
     {
+        // The two states are independent reads: asked at the same time.
+        var knownRead = mode == RoomStateMode.Delta ? StateAtAsync(roomId, stateSince, cancellationToken) : null;
         var atStart = prefetch is not null ? prefetch.StatesAtStart.GetValueOrDefault(roomId)
             : timelineEvents.Count > 0 ? await events.GetStateBeforeAsync(timelineEvents[0].EventId, cancellationToken)
             : await StateAtAsync(roomId, upTo, cancellationToken);
+        var known = knownRead is null ? [] : await knownRead ?? [];
         if (atStart is null)
             return [];
-        var known = mode == RoomStateMode.Delta ? await StateAtAsync(roomId, stateSince, cancellationToken) ?? [] : [];
         var records = await GetEventsAsync(StateEventIds(request, atStart, known, timelineEvents), prefetch, cancellationToken);
         return StateToSend(request, records);
     }

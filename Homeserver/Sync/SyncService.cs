@@ -89,6 +89,10 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         // A token from beyond the current positions never moves the client backwards.
         var to = since is { } s ? s.Max(current) : current;
         var sinceAccountData = since?.AccountData ?? 0;
+        // The to-device read depends on nothing else of the response: it runs while the rest is read.
+        var toDeviceRead = toDevice is not null && request.DeviceId is { } deviceId
+            ? toDevice.GetAsync(request.UserId, deviceId, since?.ToDevice ?? 0, to.ToDevice, cancellationToken)
+            : null;
 
         // A stream that has not moved since the token has nothing new: its read is skipped (a wake-up usually moves one stream).
         var changes = since is not null && sinceAccountData >= to.AccountData
@@ -106,9 +110,9 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         var presenceEvents = await PresenceEventsAsync(request, roomSections.Joined, to.Presence, cancellationToken);
 
         var toDeviceEvents = new JsonArray();
-        if (toDevice is not null && request.DeviceId is { } deviceId)
+        if (toDeviceRead is not null)
         {
-            var batch = await toDevice.GetAsync(request.UserId, deviceId, since?.ToDevice ?? 0, to.ToDevice, cancellationToken);
+            var batch = await toDeviceRead;
             toDeviceEvents = batch.Events;
             to = to with { ToDevice = batch.NextPosition };
         }
