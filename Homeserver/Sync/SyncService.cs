@@ -157,14 +157,14 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
     /// <summary>Presence changes since the token of the other users who share a joined room with the user.</summary>
     private async Task<JsonArray> PresenceEventsAsync(SyncRequest request, List<string> joinedRooms, long upTo, CancellationToken cancellationToken)
     {
-        var result = new JsonArray();
-        foreach (var change in presence.ChangedBetween(request.Since?.Presence ?? 0, upTo))
-        {
-            if (change.UserId == request.UserId || !request.Filter.Presence.Allows("m.presence", change.UserId)) continue;
-            if (await sharedRooms.IsJoinedToAnyAsync(change.UserId, joinedRooms, cancellationToken))
-                result.Add(presence.ToEvent(change));
-        }
-        return result;
+        var changes = presence.ChangedBetween(request.Since?.Presence ?? 0, upTo)
+            .Where(c => c.UserId != request.UserId && request.Filter.Presence.Allows("m.presence", c.UserId)).ToList();
+        if (changes.Count == 0)
+            return [];
+        // Who of them shares a room with the user: one read for all of them.
+        var sharing = await sharedRooms.JoinedToAnyAsync([.. changes.Select(c => c.UserId).Distinct(StringComparer.Ordinal)], joinedRooms,
+            cancellationToken);
+        return new JsonArray([.. changes.Where(c => sharing.Contains(c.UserId)).Select(c => (JsonNode)presence.ToEvent(c))]);
     }
 
     /// <summary>
