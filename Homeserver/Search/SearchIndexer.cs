@@ -23,7 +23,7 @@ public sealed partial class SearchIndexer : BackgroundService
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a pass waits after the commit that woke it, unless a search waits for the index.</summary>
-    public static readonly TimeSpan PassDelay = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan PassDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>After a failed pass, the next one waits this long (a broken database is not hammered).</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
