@@ -7,10 +7,11 @@ public sealed record UserPresence(string UserId, string Presence, string? Status
 
 /// <summary>
 /// Users' presence (<c>online</c>, <c>unavailable</c>, <c>offline</c> and a status message), in memory on
-/// this node. Every visible change takes a new position on the presence stream and wakes waiting
-/// syncs; activity alone only refreshes <c>last_active_ago</c>.
+/// this node. Every visible change takes a new position on the presence stream and wakes the waiting
+/// syncs of users who share a room with the user (<see cref="PresenceWakeups"/>); activity alone only refreshes
+/// <c>last_active_ago</c>.
 /// </summary>
-public sealed class PresenceTracker(SyncWakeups wakeups, TimeProvider time)
+public sealed class PresenceTracker(PresenceWakeups wakeups, TimeProvider time)
 {
     public const string Online = "online";
     public const string Unavailable = "unavailable";
@@ -89,7 +90,8 @@ public sealed class PresenceTracker(SyncWakeups wakeups, TimeProvider time)
             }
             _users[userId] = updated = new UserPresence(userId, presence, statusMsg, now, ++_position);
         }
-        wakeups.SignalAll();
+        // Not awaited: the rooms are read in the background, and a sync that reads presence meanwhile sees the change anyway.
+        _ = wakeups.SignalAsync(userId);
         return updated;
     }
 }

@@ -19,6 +19,7 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<Storage.Streams.StreamPositionsReader>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingTracker>();
+        services.AddSingleton<PresenceWakeups>();
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<SharedRooms>();
         services.AddSingleton<CurrentStateReader>();

@@ -94,7 +94,7 @@ public sealed class SyncWakeups
 
     public void SignalRooms(IEnumerable<string> roomIds) => Signal([.. roomIds.Select(RoomKey)]);
 
-    /// <summary>Wakes every waiting sync (presence, which concerns everyone who shares a room).</summary>
+    /// <summary>Wakes every waiting sync (the fallback when the syncs a change concerns cannot be known).</summary>
     public void SignalAll()
     {
         List<Waiter> woken;
