@@ -5,9 +5,6 @@ namespace Homeserver.Sync;
 /// <summary>The to-device stream as <c>/sync</c> reads it: messages queued for one device.</summary>
 public interface IToDeviceSync
 {
-    /// <summary>The highest committed position of the stream.</summary>
-    Task<long> GetCurrentPositionAsync(CancellationToken cancellationToken);
-
     /// <summary>
     /// Deletes the device's messages at or before <paramref name="acknowledged"/> (the client's <c>since</c>
     /// proves it has them) and returns the next ones after it up to <paramref name="upTo"/>, a bounded number,

@@ -11,8 +11,6 @@ public sealed class ReceiptEvents(IReceiptStore store)
 {
     public const string PrivateRead = "m.read.private";
 
-    public Task<long> GetCurrentPositionAsync(CancellationToken cancellationToken) => store.GetCurrentPositionAsync(cancellationToken);
-
     public async Task<Dictionary<string, JsonObject>> GetReceiptEventsAsync(IReadOnlyCollection<string> roomIds, string userId, long after, long upTo,
         CancellationToken cancellationToken)
     {

@@ -13,8 +13,6 @@ namespace Homeserver.Sync;
 /// </summary>
 public sealed class RemoteInviteSync(IRemoteInviteStore store)
 {
-    public Task<long> GetCurrentPositionAsync(CancellationToken cancellationToken) => store.GetMaxPositionAsync(cancellationToken);
-
     /// <param name="latestInGraph">The user's latest membership event per room in the room graph here: a room whose graph
     /// membership is newer than the remote invite (the user joined through it, for one) syncs from the graph instead.</param>
     public async Task AddToAsync(JsonObject invite, JsonObject leave, SyncRequest request, IReadOnlyDictionary<string, MembershipChange> latestInGraph,

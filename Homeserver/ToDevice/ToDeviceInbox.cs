@@ -13,8 +13,6 @@ public sealed class ToDeviceInbox(IToDeviceStore store) : IToDeviceSync
     /// <summary>Most messages in one sync response (the spec recommends 100, as Synapse does).</summary>
     public const int MaxPerSync = 100;
 
-    public Task<long> GetCurrentPositionAsync(CancellationToken cancellationToken) => store.GetCurrentPositionAsync(cancellationToken);
-
     public async Task<ToDeviceBatch> GetAsync(string userId, string deviceId, long acknowledged, long upTo, CancellationToken cancellationToken)
     {
         // One more than fits tells whether more are waiting.
