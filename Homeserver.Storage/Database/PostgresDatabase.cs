@@ -16,6 +16,9 @@ public sealed class PostgresDatabase : IDatabase
     /// <summary>Statements kept prepared per connection unless the operator's connection string says otherwise.</summary>
     public const int DefaultMaxAutoPrepare = 256;
 
+    /// <summary>The server option added to the connection's options unless they set <c>plan_cache_mode</c> themselves.</summary>
+    public const string CustomPlansOption = "-c plan_cache_mode=force_custom_plan";
+
     /// <summary>
     /// Unless the operator's connection string says otherwise:
     /// <list type="bullet">
@@ -24,7 +27,12 @@ public sealed class PostgresDatabase : IDatabase
     /// many short statements would pay it every time;</item>
     /// <item>statements run more than once are prepared on each connection (their SQL text is fixed; arrays go in
     /// as parameters), so PostgreSQL no longer parses and plans them on every run: most of the database's CPU time
-    /// in a message send went to that, more than to executing them.</item>
+    /// in a message send went to that, more than to executing them;</item>
+    /// <item>a prepared statement is still planned for its parameters each time (<c>plan_cache_mode=force_custom_plan</c>):
+    /// PostgreSQL's generic plan, chosen after five runs and kept until the table is analysed again, was made for the
+    /// table's size at that moment, so a table growing fast (every new server, every benchmark) went on being read
+    /// by sequential scans of its tens of thousands of rows where an index finds a few, as Synapse never sees since
+    /// it never prepares. Planning these short statements costs far less than parsing them did.</item>
     /// </list>
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
@@ -40,6 +48,8 @@ public sealed class PostgresDatabase : IDatabase
             settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
         if (!Says("AutoPrepareMinUsages"))
             settings.AutoPrepareMinUsages = 2;
+        if (settings.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
+            settings.Options = $"{settings.Options} {CustomPlansOption}".Trim();
     }
 
     /// <summary>Creates the data source and checks that the server answers.</summary>
