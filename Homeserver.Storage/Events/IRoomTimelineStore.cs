@@ -33,6 +33,12 @@ public interface IRoomTimelineStore
     Task<string?> GetLastEventIdAtAsync(string roomId, long upToInclusive, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The room's state after its last visible event at or before the position (the state a client synced up to there
+    /// holds), or null when there is none: one statement, as <c>GetStateAfterAsync(GetLastEventIdAtAsync(...))</c> in one.
+    /// </summary>
+    Task<StateMap?> GetStateAtAsync(string roomId, long upToInclusive, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The room's events nearest to a timestamp in one direction, nearest first, for <c>/timestamp_to_event</c>:
     /// forwards those with origin_server_ts at or after <paramref name="cursor"/>, backwards those at or before it,
     /// ties broken by stream ordering. A cursor taken from the last event of a page continues after that event.

@@ -28,6 +28,13 @@ public sealed partial class RoomEventStore : IRoomTimelineStore
         ORDER BY e.stream_ordering DESC LIMIT 1
         """;
 
+    private const string SelectLastStateGroupAtSql = $"""
+        SELECT e.state_after_group
+        FROM events e
+        WHERE e.room_id = @RoomId AND e.stream_ordering <= @UpTo AND {VisibleCondition}
+        ORDER BY e.stream_ordering DESC LIMIT 1
+        """;
+
     // (origin_server_ts, stream_ordering) keyset order; the events_room_origin_ts index serves both directions.
     private const string SelectRoomEventsFromTimestampSql = $"""
         SELECT {EventColumns}
@@ -74,6 +81,18 @@ public sealed partial class RoomEventStore : IRoomTimelineStore
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             SelectLastEventAtSql, new { RoomId = roomId, UpTo = upToInclusive, No = false }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<StateMap?> GetStateAtAsync(string roomId, long upToInclusive, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomId);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        var group = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            SelectLastStateGroupAtSql, new { RoomId = roomId, UpTo = upToInclusive, No = false }, cancellationToken: cancellationToken));
+        if (group is null)
+            return null;
+        var snapshot = await LoadSnapshotAsync(connection, null, group.Value, null, cancellationToken);
+        return new StateMap(snapshot.State);
     }
 
     public async Task<IReadOnlyList<EventRecord>> GetRoomEventsByTimestampAsync(string roomId, TimestampCursor cursor, bool backwards, int limit,

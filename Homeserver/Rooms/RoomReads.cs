@@ -67,9 +67,7 @@ public sealed class RoomReads(RoomStateReader reader, HistoryVisibility visibili
 
     /// <summary>The room's state at a stream position: after its last event at or before it (empty before the room existed).</summary>
     private async Task<StateMap> StateAtAsync(string roomId, long position, CancellationToken cancellationToken) =>
-        await timeline.GetLastEventIdAtAsync(roomId, position, cancellationToken) is { } eventId
-            ? await reader.Store.GetStateAfterAsync(eventId, cancellationToken) ?? []
-            : [];
+        await timeline.GetStateAtAsync(roomId, position, cancellationToken) ?? [];
 
     /// <summary>The state events of a map the user may see, in client format.</summary>
     public async Task<List<JsonObject>> FormatStateAsync(StateMap state, RoomVersion version, CancellationToken cancellationToken)

@@ -206,8 +206,6 @@ public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelin
         return found;
     }
 
-    private async Task<StateMap?> StateAtAsync(string roomId, long position, CancellationToken cancellationToken) =>
-        await timeline.GetLastEventIdAtAsync(roomId, position, cancellationToken) is { } eventId
-            ? await events.GetStateAfterAsync(eventId, cancellationToken)
-            : null;
+    private Task<StateMap?> StateAtAsync(string roomId, long position, CancellationToken cancellationToken) =>
+        timeline.GetStateAtAsync(roomId, position, cancellationToken);
 }

@@ -41,6 +41,30 @@ public abstract class RoomTimelineStoreTests<TFixture>(TFixture fixture) : IClas
     }
 
     [SkippableFact]
+    public async Task The_state_at_a_position_is_the_state_after_the_last_visible_event_there()
+    {
+        var store = await StoreAsync();
+        var room = new TestRoom();
+        await store.PersistAsync(room.Create(), None);
+        var created = await store.GetMaxStreamOrderingAsync(None);
+        var named = room.Next("m.room.name", stateKey: "");
+        await store.PersistAsync(room.Batch([named]), None);
+        var afterName = await store.GetMaxStreamOrderingAsync(None);
+        var rejectedTopic = room.Next("m.room.topic", stateKey: "", rejectionReason: "auth");
+        await store.PersistAsync(room.Batch([rejectedTopic, room.Message()]), None);
+        var end = await store.GetMaxStreamOrderingAsync(None);
+
+        var atCreation = await store.GetStateAtAsync(room.RoomId, created, None);
+        atCreation.Should().NotBeNull().And.NotContainKey(("m.room.name", ""));
+        (await store.GetStateAtAsync(room.RoomId, afterName, None)).Should().BeEquivalentTo(await store.GetStateAfterAsync(named.EventId, None));
+        var atEnd = await store.GetStateAtAsync(room.RoomId, end, None);
+        atEnd.Should().ContainKey(("m.room.name", "")).WhoseValue.Should().Be(named.EventId);
+        atEnd.Should().NotContainKey(("m.room.topic", ""));
+        (await store.GetStateAtAsync(room.RoomId, 0, None)).Should().BeNull();
+        (await store.GetStateAtAsync("!other:test.example", end, None)).Should().BeNull();
+    }
+
+    [SkippableFact]
     public async Task Rooms_changed_in_a_range_are_exactly_those_with_events_in_it()
     {
         var store = await StoreAsync();
