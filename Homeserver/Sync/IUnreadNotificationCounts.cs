@@ -1,13 +1,11 @@
-using System.Text.Json.Nodes;
-
 namespace Homeserver.Sync;
 
 /// <summary>
-/// Writes the joined rooms' <c>unread_notifications</c> (and, when the timeline filter asks for
-/// <c>unread_thread_notifications</c>, the per-thread counts) into their sync sections (keyed by room id),
-/// counting the notifications of every event up to <c>upToRoomPosition</c>; all rooms of a response at once.
+/// The joined rooms' unread notification counts for a sync: read for all the rooms of a response at once, counting the
+/// notifications of every event up to <c>upToRoomPosition</c>, then written into the sections returned
+/// (<see cref="RoomUnreadCounts.AddTo"/>).
 /// </summary>
 public interface IUnreadNotificationCounts
 {
-    Task AddToAsync(IReadOnlyDictionary<string, JsonObject> joinedRooms, SyncRequest request, long upToRoomPosition, CancellationToken cancellationToken);
+    Task<RoomUnreadCounts> ReadAsync(IReadOnlyCollection<string> roomIds, SyncRequest request, long upToRoomPosition, CancellationToken cancellationToken);
 }

@@ -89,16 +89,22 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         // A token from beyond the current positions never moves the client backwards.
         var to = since is { } s ? s.Max(current) : current;
         var sinceAccountData = since?.AccountData ?? 0;
-        // The to-device read depends on nothing else of the response: it runs while the rest is read.
+        // A sync wake-up waits for every sequential round trip made here: what depends only on the positions is asked at once,
+        // what depends only on the user's rooms as soon as they are known, while the rooms are read.
         var toDeviceRead = toDevice is not null && request.DeviceId is { } deviceId
             ? toDevice.GetAsync(request.UserId, deviceId, since?.ToDevice ?? 0, to.ToDevice, cancellationToken)
             : null;
-
         // A stream that has not moved since the token has nothing new: its read is skipped (a wake-up usually moves one stream).
-        var changes = since is not null && sinceAccountData >= to.AccountData
-            ? []
-            : (await accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken))
-                .Where(c => c.StreamPosition <= to.AccountData).ToList();
+        var accountDataRead = since is not null && sinceAccountData >= to.AccountData
+            ? Task.FromResult<IReadOnlyList<AccountDataRecord>>([])
+            : accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken);
+        var roomList = await ReadRoomListAsync(request, to, cancellationToken);
+        var presenceRead = PresenceEventsAsync(request, roomList.AllJoined, to.Presence, cancellationToken);
+        var deviceListRead = deviceLists?.GetAsync(new DeviceListSyncRequest(request.UserId, request.DeviceId,
+            since?.DeviceLists, to.DeviceLists, since?.Room, to.Room, roomList.AllJoined, roomList.ChangedRooms, roomList.Memberships),
+            cancellationToken);
+
+        var changes = (await accountDataRead).Where(c => c.StreamPosition <= to.AccountData).ToList();
         var global = new JsonArray();
         foreach (var change in changes.Where(c => c.RoomId == IAccountDataStore.GlobalRoomId && request.Filter.AccountData.Allows(c.Type, request.UserId)))
             global.Add(AccountDataEvent(change));
@@ -106,8 +112,8 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
             .GroupBy(c => c.RoomId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => new JsonArray([.. g.Select(AccountDataEvent)]), StringComparer.Ordinal);
 
-        var roomSections = await BuildRoomsAsync(request, to, roomAccountData, remoteInvitePosition, cancellationToken);
-        var presenceEvents = await PresenceEventsAsync(request, roomSections.Joined, to.Presence, cancellationToken);
+        var roomSections = await BuildRoomsAsync(request, to, roomList, roomAccountData, remoteInvitePosition, cancellationToken);
+        var presenceEvents = await presenceRead;
 
         var toDeviceEvents = new JsonArray();
         if (toDeviceRead is not null)
@@ -116,9 +122,7 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
             toDeviceEvents = batch.Events;
             to = to with { ToDevice = batch.NextPosition };
         }
-        var deviceListData = deviceLists is null ? null : await deviceLists.GetAsync(new DeviceListSyncRequest(request.UserId, request.DeviceId,
-            since?.DeviceLists, to.DeviceLists, since?.Room, to.Room, roomSections.Joined, roomSections.ChangedRooms, roomSections.Memberships),
-            cancellationToken);
+        var deviceListData = deviceListRead is null ? null : await deviceListRead;
 
         var isEmpty = global.Count == 0 && presenceEvents.Count == 0 && roomSections.Join.Count == 0 && roomSections.Invite.Count == 0
             && roomSections.Leave.Count == 0 && toDeviceEvents.Count == 0
@@ -146,13 +150,19 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         };
         if (deviceListData is not null)
             response["device_unused_fallback_key_types"] = new JsonArray([.. deviceListData.UnusedFallbackKeyTypes.Select(t => JsonValue.Create(t))]);
-        return new Built(response, isEmpty, roomSections.WakeRooms);
+        return new Built(response, isEmpty, roomList.WakeRooms);
     }
 
-    /// <summary>The rooms' sections, the rooms the user is joined to, and the rooms whose changes concern the user.</summary>
-    /// <remarks><paramref name="ChangedRooms"/> and <paramref name="Memberships"/> are passed on to the device-list part, which needs them too.</remarks>
-    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave, List<string> Joined, List<string> WakeRooms,
-        IReadOnlySet<string>? ChangedRooms, IReadOnlyList<MembershipChange> Memberships);
+    /// <summary>
+    /// The user's rooms as the sync sorts them: the user's membership changes (few per user, read through an index), the rooms
+    /// the user is joined to now (<paramref name="Joined"/>: those the filter allows), the rooms whose changes should wake a wait,
+    /// the forgotten rooms, and the rooms that moved since the token (null: read every room).
+    /// </summary>
+    private sealed record RoomList(IReadOnlyList<MembershipChange> Memberships, List<string> AllJoined, List<string> Joined,
+        List<string> WakeRooms, IReadOnlySet<string> Forgotten, IReadOnlySet<string>? ChangedRooms);
+
+    /// <summary>The rooms' sections of the response.</summary>
+    private sealed record RoomSections(JsonObject Join, JsonObject Invite, JsonObject Leave);
 
     /// <summary>Presence changes since the token of the other users who share a joined room with the user.</summary>
     private async Task<JsonArray> PresenceEventsAsync(SyncRequest request, List<string> joinedRooms, long upTo, CancellationToken cancellationToken)
@@ -167,12 +177,7 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         return new JsonArray([.. changes.Where(c => sharing.Contains(c.UserId)).Select(c => (JsonNode)presence.ToEvent(c))]);
     }
 
-    /// <summary>
-    /// Sorts the user's rooms by membership at the two positions, from the user's member events
-    /// (few per user, read through an index), and builds each room's section.
-    /// </summary>
-    private async Task<RoomSections> BuildRoomsAsync(SyncRequest request, SyncToken to, Dictionary<string, JsonArray> roomAccountData,
-        long remoteInvitePosition, CancellationToken cancellationToken)
+    private async Task<RoomList> ReadRoomListAsync(SyncRequest request, SyncToken to, CancellationToken cancellationToken)
     {
         var sinceRoom = request.Since?.Room;
         // Independent reads, asked at the same time.
@@ -184,23 +189,34 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
             ? timeline.GetRoomsChangedBetweenAsync(from, to.Room, cancellationToken)
             : null;
         await Task.WhenAll(membershipsRead, forgottenRead, changedRoomsRead ?? Task.CompletedTask);
-        var (memberships, forgotten, changedRooms) = (membershipsRead.Result, forgottenRead.Result, changedRoomsRead?.Result);
-        var allJoined = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
-            .Where(g => g.Last().Membership == "join").Select(g => g.Key).ToList();
-        var joined = allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList();
-        var wakeRooms = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal)
-            .Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList();
-        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject(), allJoined, wakeRooms, changedRooms, memberships);
+        var memberships = membershipsRead.Result;
+        var byRoom = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToList();
+        var allJoined = byRoom.Where(g => g.Last().Membership == "join").Select(g => g.Key).ToList();
+        return new RoomList(memberships, allJoined, allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList(),
+            byRoom.Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList(),
+            forgottenRead.Result, changedRoomsRead?.Result);
+    }
+
+    /// <summary>Builds each room's section, and the unread counts of the joined rooms returned.</summary>
+    private async Task<RoomSections> BuildRoomsAsync(SyncRequest request, SyncToken to, RoomList roomList,
+        Dictionary<string, JsonArray> roomAccountData, long remoteInvitePosition, CancellationToken cancellationToken)
+    {
+        var sinceRoom = request.Since?.Room;
+        var memberships = roomList.Memberships;
+        var sections = new RoomSections(new JsonObject(), new JsonObject(), new JsonObject());
         var receiptEvents = request.Since is { } sinceToken && sinceToken.Receipts >= to.Receipts
             ? []
-            : await receipts.GetReceiptEventsAsync(joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
+            : await receipts.GetReceiptEventsAsync(roomList.Joined, request.UserId, request.Since?.Receipts ?? 0, to.Receipts, cancellationToken);
         // Every joined room gets its full state (an initial sync, or full_state): their reads are made together.
         var prefetch = sinceRoom is null || request.FullState
-            ? await rooms.PrefetchAsync(request, joined, sinceRoom ?? 0, to.Room, cancellationToken)
+            ? await rooms.PrefetchAsync(request, roomList.Joined, sinceRoom ?? 0, to.Room, cancellationToken)
             : null;
-        // Rooms are read concurrently (each is a few round trips to the database, or none with the prefetch), then put in order.
-        var context = new RoomBuildContext(request, to, roomAccountData, receiptEvents, forgotten, changedRooms, prefetch);
+        var context = new RoomBuildContext(request, to, roomAccountData, receiptEvents, roomList.Forgotten, roomList.ChangedRooms, prefetch);
         var roomsToBuild = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).Where(g => request.Filter.Rooms.AllowsRoom(g.Key)).ToList();
+        // The unread counts of the joined rooms that may be returned, in one read made while the rooms are built.
+        var countsRead = unreadCounts?.ReadAsync([.. roomsToBuild.Where(room => MayBeReturnedJoined(context, room)).Select(room => room.Key)],
+            request, to.Room, cancellationToken);
+        // Rooms are read concurrently (each is a few round trips to the database, or none with the prefetch), then put in order.
         var built = new (RoomKind Kind, JsonObject Section)?[roomsToBuild.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, roomsToBuild.Count),
             new ParallelOptions { MaxDegreeOfParallelism = RoomsBuiltConcurrently, CancellationToken = cancellationToken },
@@ -213,9 +229,8 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
             target[roomsToBuild[index].Key] = result.Section;
             if (result.Kind == RoomKind.Join) joinedSections[roomsToBuild[index].Key] = result.Section;
         }
-        // The unread counts of all the joined rooms returned, in one read.
-        if (unreadCounts is not null)
-            await unreadCounts.AddToAsync(joinedSections, request, to.Room, cancellationToken);
+        if (countsRead is not null)
+            (await countsRead).AddTo(joinedSections, request);
         if (remoteInvites is not null && (sinceRoom is null || request.FullState || remoteInvitePosition > sinceRoom))
             await remoteInvites.AddToAsync(sections.Invite, sections.Leave, request,
                 memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal),
@@ -244,14 +259,14 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         {
             case "join":
             {
-                var ongoing = sinceRoom is not null && atSince == "join" && !request.FullState;
+                if (!MayBeReturnedJoined(context, room))
+                    return null; // nothing new in the room: no need to read it
+                var ongoing = IsOngoing(request, room);
                 var ephemeral = new JsonArray();
                 if (typing.GetTypingEvent(room.Key, ongoing ? request.Since!.Value.Typing : null) is { } typingEvent)
                     ephemeral.Add(typingEvent);
                 if (receiptEvents.TryGetValue(room.Key, out var receiptEvent))
                     ephemeral.Add(receiptEvent);
-                if (ongoing && changedRooms is not null && !changedRooms.Contains(room.Key) && ephemeral.Count == 0 && accountDataEvents.Count == 0)
-                    return null; // nothing new in the room: no need to read it
                 var state = ongoing ? RoomStateMode.Delta : RoomStateMode.Full;
                 var section = await rooms.BuildAsync(request, room.Key, sinceRoom ?? 0, to.Room, state, cancellationToken, prefetch: prefetch);
                 if (ongoing && !section.HasContent && accountDataEvents.Count == 0 && ephemeral.Count == 0)
@@ -274,6 +289,25 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
             default:
                 return null;
         }
+    }
+
+    /// <summary>Whether the user was joined at the token and stays so: only what changed since is sent.</summary>
+    private static bool IsOngoing(SyncRequest request, IGrouping<string, MembershipChange> room) =>
+        request.Since?.Room is { } sinceRoom && !request.FullState
+        && room.LastOrDefault(m => m.StreamOrdering <= sinceRoom)?.Membership == "join";
+
+    /// <summary>
+    /// Whether the room is one the user is joined to that may get a section: not when the user was joined already at the token and
+    /// the room neither moved nor has typing, receipts or account data for the user.
+    /// </summary>
+    private bool MayBeReturnedJoined(RoomBuildContext context, IGrouping<string, MembershipChange> room)
+    {
+        if (room.Last().Membership != "join")
+            return false;
+        if (!IsOngoing(context.Request, room) || context.ChangedRooms is null || context.ChangedRooms.Contains(room.Key))
+            return true;
+        return context.ReceiptEvents.ContainsKey(room.Key) || context.RoomAccountData.ContainsKey(room.Key)
+            || typing.GetTypingEvent(room.Key, context.Request.Since!.Value.Typing) is not null;
     }
 
     private static JsonObject AccountDataEvent(AccountDataRecord record) => new()
