@@ -46,6 +46,10 @@ public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelin
         var timelineEvents = slice.Events.Reverse().ToList();
         var prevBatch = timelineEvents.Count > 0 ? timelineEvents[0].StreamOrdering!.Value - 1 : upTo;
 
+        // The timeline's formatting reads and the state's reads are independent: made at the same time.
+        // The spec asks for bundled aggregations in limited timelines, where the client misses the children.
+        var timelineFormatted = writer.FormatAsync(roomId, timelineEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken,
+            bundleAggregations: slice.HasMore, prefetch: prefetch?.Format);
         var state = new JsonArray();
         // No event in the range: the state cannot have changed since.
         if (mode == RoomStateMode.Full || (mode == RoomStateMode.Delta && slice.AnyInRange))
@@ -56,9 +60,7 @@ public sealed partial class RoomSyncBuilder(IRoomEventStore events, IRoomTimelin
         }
         var timelineJson = new JsonObject
         {
-            // The spec asks for bundled aggregations in limited timelines, where the client misses the children.
-            ["events"] = await writer.FormatAsync(roomId, timelineEvents, request.UserId, request.DeviceId, includeRoomId: false, cancellationToken,
-                bundleAggregations: slice.HasMore, prefetch: prefetch?.Format),
+            ["events"] = await timelineFormatted,
             ["limited"] = slice.HasMore,
             ["prev_batch"] = PaginationToken.Format(prevBatch),
         };
