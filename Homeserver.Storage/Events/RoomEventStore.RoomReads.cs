@@ -17,7 +17,7 @@ public sealed partial class RoomEventStore : IRoomReadStore
 
     private const string DeleteForgottenSql = "DELETE FROM forgotten_rooms WHERE user_id = @UserId AND room_id = @RoomId";
 
-    private const string SelectForgottenSql = "SELECT room_id FROM forgotten_rooms WHERE user_id = @UserId";
+    internal const string SelectForgottenSql = "SELECT room_id FROM forgotten_rooms WHERE user_id = @UserId";
 
     public async Task<bool> HasJoinedAfterAsync(string roomId, string userId, long streamOrdering, CancellationToken cancellationToken)
     {

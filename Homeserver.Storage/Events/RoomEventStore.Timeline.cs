@@ -52,7 +52,7 @@ public sealed partial class RoomEventStore : IRoomTimelineStore
         ORDER BY e.origin_server_ts DESC, e.stream_ordering DESC LIMIT @Limit
         """;
 
-    private const string SelectMembershipChangesSql = $"""
+    internal const string SelectMembershipChangesSql = $"""
         SELECT e.room_id AS RoomId, n.event_id AS EventId, e.membership AS Membership, e.stream_ordering AS StreamOrdering
         FROM events e JOIN event_nids n ON n.event_nid = e.event_nid
         WHERE e.type = 'm.room.member' AND e.state_key = @UserId AND e.stream_ordering > @After AND e.stream_ordering <= @UpTo

@@ -15,7 +15,7 @@ namespace Homeserver.Storage.Streams;
 /// </summary>
 public sealed class StreamPositionsReader(IDatabase database)
 {
-    private const string SelectSql = $"""
+    internal const string SelectSql = $"""
         SELECT CAST(COALESCE(({RoomEventStore.SelectMaxStreamOrderingSql}), 0) AS BIGINT) AS Room,
                CAST(COALESCE(({RemoteInviteStore.MaxPositionSql}), 0) AS BIGINT) AS RemoteInvites,
                CAST(COALESCE(({AccountDataStore.CurrentPositionSql}), 0) AS BIGINT) AS AccountData,

@@ -13,9 +13,9 @@ namespace Homeserver.Sync;
 /// The encryption streams come from <see cref="IToDeviceSync"/> and <see cref="IDeviceListSync"/> when
 /// they are registered.
 /// </summary>
-public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTimelineStore timeline, IAccountDataStore accountData,
+public sealed class SyncService(SyncStartReader syncStart, IAccountDataStore accountData,
     SyncWakeups wakeups, RoomSyncBuilder rooms, TypingTracker typing, ReceiptEvents receipts,
-    PresenceTracker presence, SharedRooms sharedRooms, IRoomReadStore roomReads, IToDeviceSync? toDevice = null,
+    PresenceTracker presence, SharedRooms sharedRooms, IToDeviceSync? toDevice = null,
     IDeviceListSync? deviceLists = null, IUnreadNotificationCounts? unreadCounts = null, RemoteInviteSync? remoteInvites = null,
     IPresencePublisher? presencePublisher = null)
 {
@@ -75,8 +75,9 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
     private async Task<Built> BuildAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         var since = request.Since;
-        // All the streams' positions in one round trip.
-        var positions = await streamPositions.ReadAsync(cancellationToken);
+        // The streams' positions, and the user's rooms, in one round trip.
+        var start = await syncStart.ReadAsync(request.UserId, since?.Room, MaxRangeForChangedRooms, cancellationToken);
+        var positions = start.Positions;
         var remoteInvitePosition = remoteInvites is null ? 0 : positions.RemoteInvites;
         var current = new SyncToken(
             Math.Max(positions.Room, remoteInvitePosition),
@@ -98,7 +99,7 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         var accountDataRead = since is not null && sinceAccountData >= to.AccountData
             ? Task.FromResult<IReadOnlyList<AccountDataRecord>>([])
             : accountData.GetAccountDataChangedSinceAsync(request.UserId, sinceAccountData, cancellationToken);
-        var roomList = await ReadRoomListAsync(request, to, cancellationToken);
+        var roomList = RoomListOf(request, to, start);
         var presenceRead = PresenceEventsAsync(request, roomList.AllJoined, to.Presence, cancellationToken);
         var deviceListRead = deviceLists?.GetAsync(new DeviceListSyncRequest(request.UserId, request.DeviceId,
             since?.DeviceLists, to.DeviceLists, since?.Room, to.Room, roomList.AllJoined, roomList.ChangedRooms, roomList.Memberships),
@@ -177,24 +178,17 @@ public sealed class SyncService(StreamPositionsReader streamPositions, IRoomTime
         return new JsonArray([.. changes.Where(c => sharing.Contains(c.UserId)).Select(c => (JsonNode)presence.ToEvent(c))]);
     }
 
-    private async Task<RoomList> ReadRoomListAsync(SyncRequest request, SyncToken to, CancellationToken cancellationToken)
+    private static RoomList RoomListOf(SyncRequest request, SyncToken to, SyncStart start)
     {
-        var sinceRoom = request.Since?.Room;
-        // Independent reads, asked at the same time.
-        var membershipsRead = timeline.GetMembershipChangesAsync(request.UserId, 0, to.Room, cancellationToken);
-        // A forgotten room never appears again while the user stays out of it (the spec's forget).
-        var forgottenRead = roomReads.GetForgottenRoomsAsync(request.UserId, cancellationToken);
-        // An incremental sync reads only the joined rooms that moved (one query instead of one per room); null: read them all.
-        var changedRoomsRead = sinceRoom is { } from && to.Room - from <= MaxRangeForChangedRooms
-            ? timeline.GetRoomsChangedBetweenAsync(from, to.Room, cancellationToken)
-            : null;
-        await Task.WhenAll(membershipsRead, forgottenRead, changedRoomsRead ?? Task.CompletedTask);
-        var memberships = membershipsRead.Result;
+        // The membership changes and moved rooms were read after the positions: cut at the token's bound.
+        var memberships = start.Memberships.Where(m => m.StreamOrdering <= to.Room).ToList();
+        // An incremental sync reads only the joined rooms that moved (read over a bounded range); null: read them all.
+        var changedRooms = request.Since?.Room is { } from && to.Room - from <= MaxRangeForChangedRooms ? start.MovedRooms : null;
         var byRoom = memberships.GroupBy(m => m.RoomId, StringComparer.Ordinal).ToList();
         var allJoined = byRoom.Where(g => g.Last().Membership == "join").Select(g => g.Key).ToList();
         return new RoomList(memberships, allJoined, allJoined.Where(request.Filter.Rooms.AllowsRoom).ToList(),
             byRoom.Where(g => g.Last().Membership is "join" or "invite" or "knock").Select(g => g.Key).ToList(),
-            forgottenRead.Result, changedRoomsRead?.Result);
+            start.Forgotten, changedRooms);
     }
 
     /// <summary>Builds each room's section, and the unread counts of the joined rooms returned.</summary>

@@ -16,7 +16,7 @@ public static class SyncServiceCollectionExtensions
         services.AddSingleton<RoomTimelineReader>();
         services.AddSingleton<ClientEventWriter>();
         services.AddSingleton<RoomSyncBuilder>();
-        services.AddSingleton<Storage.Streams.StreamPositionsReader>();
+        services.AddSingleton<Storage.Streams.SyncStartReader>();
         services.AddSingleton<SyncService>();
         services.AddSingleton<TypingTracker>();
         services.AddSingleton<PresenceWakeups>();
