@@ -36,8 +36,8 @@ if (command.Kind is not (CommandKind.Run or CommandKind.Routes))
 var server = ServerSetup.Prepare(command, environment, Console.Out, Console.Error);
 if (server is null) return 1;
 
-// The database opens and migrates on another thread while the host is built and warmed up; it is awaited before anything
-// is served (a service that needs it earlier waits for it).
+// The database opens and migrates on another thread while the host is built and the endpoints mapped; it is awaited
+// before anything is served (a service that needs it earlier waits for it).
 var opening = OpeningDatabase.Start(server.Config, Console.Error);
 var builder = WebApplication.CreateBuilder(command.HostArgs.ToArray());
 builder.AddHomeserverHosting(server);
@@ -119,8 +119,6 @@ app.MapMembershipFederationApi();
 app.MapKeyServerApi();
 app.MapVersionFederationApi();
 
-if (command.Kind == CommandKind.Run && !opening.OpenedAsync().IsCompleted)
-    await StartupWarmUp.RunAsync(app);
 await using var database = await opening.OpenedAsync();
 if (database is null) return 1;
 if (command.Kind == CommandKind.Routes)
