@@ -45,7 +45,7 @@ public static class CapacityReport
                         $"{r.MessageSeedingSeconds:F0} s, {r.SeededMessages / r.MessageSeedingSeconds:F0}/s)" +
                         (r.StartupBulkRooms > 0
                             ? $", then, for the start-up measurement only, {r.StartupBulkMessages:N0} more messages made the same way in {r.StartupBulkRooms:N0} " +
-                              $"rooms of the three senders ({r.StartupBulkSeconds:F0} s; no sync user is in them)"
+                              $"{(r.StartupBulkRooms == 1 ? "room" : "rooms")} of the three senders ({r.StartupBulkSeconds:F0} s; no sync user is in them)"
                             : "") +
                         $"; the database then held {r.StoredEvents:N0} events.").AppendLine();
 
