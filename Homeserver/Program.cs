@@ -36,11 +36,12 @@ if (command.Kind is not (CommandKind.Run or CommandKind.Routes))
 var server = ServerSetup.Prepare(command, environment, Console.Out, Console.Error);
 if (server is null) return 1;
 
+// The database opens and migrates on another thread while the host is built and the endpoints mapped; it is awaited
+// before anything is served (a service that needs it earlier waits for it).
+var opening = OpeningDatabase.Start(server.Config, Console.Error);
 var builder = WebApplication.CreateBuilder(command.HostArgs.ToArray());
 builder.AddHomeserverHosting(server);
-await using var database = await StorageSetup.OpenAsync(server.Config, Console.Error);
-if (database is null) return 1;
-builder.Services.AddHomeserverStorage(database);
+builder.Services.AddHomeserverStorage(opening);
 builder.Services.AddSingleton(new ServerIdentity(server.Config.ServerName, server.SigningKey));
 builder.Services.AddRoomEventPipeline();
 builder.Services.AddFederationTransport();
@@ -118,6 +119,8 @@ app.MapMembershipFederationApi();
 app.MapKeyServerApi();
 app.MapVersionFederationApi();
 
+await using var database = await opening.OpenedAsync();
+if (database is null) return 1;
 if (command.Kind == CommandKind.Routes)
     return await RouteTable.WriteAsync(app, command.Output, Console.Out);
 return await app.RunHomeserverAsync(server, Console.Error);

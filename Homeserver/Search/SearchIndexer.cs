@@ -28,17 +28,22 @@ public sealed partial class SearchIndexer : BackgroundService
     /// <summary>After a failed pass, the next one waits this long (a broken database is not hammered).</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long after the server started answering requests the first pass waits, unless a search waits for the index.</summary>
+    public static readonly TimeSpan StartDelay = TimeSpan.FromSeconds(2);
+
     private readonly IRoomEventNotifier _notifier;
     private readonly IEventSearchStore _store;
     private readonly IRoomEventStore _events;
     private readonly RedactionFinder _redactions;
     private readonly SearchIndexProgress _progress;
     private readonly ILogger<SearchIndexer> _logger;
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     public SearchIndexer(IRoomEventNotifier notifier, IEventSearchStore store, IRoomEventStore events, RedactionFinder redactions,
-        SearchIndexProgress progress, ILogger<SearchIndexer> logger)
+        SearchIndexProgress progress, ILogger<SearchIndexer> logger, IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
         _notifier = notifier;
         _store = store;
         _events = events;
@@ -59,6 +64,7 @@ public sealed partial class SearchIndexer : BackgroundService
     {
         try
         {
+            await AfterStartAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var wait = PollInterval;
@@ -80,6 +86,21 @@ public sealed partial class SearchIndexer : BackgroundService
         {
             // Shutting down: the next start continues from the stored position.
         }
+    }
+
+    /// <summary>
+    /// Waits until <see cref="StartDelay"/> after the server started answering requests, or until a search waits for the
+    /// index: a backlog (events stored while the server was down) would otherwise take the CPU and database the start-up needs.
+    /// </summary>
+    private async Task AfterStartAsync(CancellationToken stoppingToken)
+    {
+        if (_lifetime is null) return;
+        var wanted = _progress.NextDemand();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await Task.WhenAny(started.Task, wanted).WaitAsync(stoppingToken);
+        if (!wanted.IsCompleted)
+            await Task.WhenAny(Task.Delay(StartDelay, stoppingToken), wanted);
     }
 
     /// <summary>Indexes everything committed after the stored position, range by range.</summary>

@@ -151,11 +151,37 @@ public sealed class CapacityBenchmark(CapacityOptions options)
                 await probe.CountAsync("state_group_entries", cancellationToken) - entries,
                 await probe.CountAsync("state_groups", cancellationToken) - groups));
         }
-        _results.StoredEvents = await probe.CountAsync("events", cancellationToken);
-        _results.SeedingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         foreach (var growth in _results.StateGrowth)
             Console.WriteLine($"  state: {growth.Changes} changes in a room of {growth.Members}: {growth.Bytes / (double)growth.Changes:F0} bytes, " +
                               $"{growth.StateGroupEntries / (double)growth.Changes:F1} state_group_entries rows each");
+
+        await SeedForStartupAsync(seeder, probe, creator, senders, cancellationToken);
+        _results.StoredEvents = await probe.CountAsync("events", cancellationToken);
+        _results.SeedingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <summary>
+    /// Tops the database up to <see cref="CapacityOptions.StartupEvents"/> stored events for the start-up measurement:
+    /// rooms of the three senders with <see cref="CapacityOptions.StartupRoomEvents"/> messages each, made like the
+    /// measured rooms (pipeline for the room, the server's builder and batch persist for the messages). No sync user
+    /// is in them, so the initial syncs measure what they did before; the bytes per event were measured before them.
+    /// </summary>
+    private async Task SeedForStartupAsync(Seeder seeder, DatabaseProbe probe, string creator, IReadOnlyList<string> senders,
+        CancellationToken cancellationToken)
+    {
+        var missing = options.StartupEvents - await probe.CountAsync("events", cancellationToken);
+        if (missing <= 0) return;
+        var started = Stopwatch.GetTimestamp();
+        // A room's creation adds its state and joins too, so count on the messages alone: at least the events asked for.
+        var perRoom = (int)Math.Min(CapacityOptions.StartupRoomEvents, missing);
+        var roomCount = (int)((missing + perRoom - 1) / perRoom);
+        var rooms = new string[roomCount];
+        await Seeder.ForRoomsAsync(Enumerable.Range(0, roomCount).ToList(), async i => rooms[i] = await seeder.CreateRoomAsync(creator, senders, cancellationToken));
+        await Seeder.ForRoomsAsync(rooms, room => seeder.BulkMessagesAsync(room, senders, perRoom, cancellationToken));
+        _results.StartupBulkRooms = roomCount;
+        _results.StartupBulkMessages = (long)roomCount * perRoom;
+        _results.StartupBulkSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"  seeding for the start-up: {_results.StartupBulkMessages} messages in {roomCount} rooms in {_results.StartupBulkSeconds:F0} s");
     }
 
     /// <summary>Start-ups on the seeded database; on the first, the search index catch-up, idle memory and the initial syncs.</summary>

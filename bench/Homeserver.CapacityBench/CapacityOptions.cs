@@ -51,6 +51,12 @@ public sealed record CapacityOptions
     public int Users { get; init; } = 10_000;
     public int StateChanges { get; init; } = 500;
     public IReadOnlyList<int> StateRoomMembers { get; init; } = [10, 1000];
+    /// <summary>
+    /// Stored events the start-up measurement needs (issue #11: 10^6): after the measured seeding, rooms of
+    /// <see cref="StartupRoomEvents"/> messages are added until the database holds at least this many events.
+    /// </summary>
+    public int StartupEvents { get; init; } = 1_000_000;
+    public const int StartupRoomEvents = 10_000;
 
     public string BackendName => Backend == "postgres" ? "PostgreSQL" : "SQLite";
 
@@ -92,7 +98,7 @@ public sealed record CapacityOptions
         if (smoke)
         {
             // Tiny sizes, one run: only proves the harness works.
-            options = options with { Runs = 1, Sizes = [new(10, 20)], Users = 20, StateChanges = 10, StateRoomMembers = [3, 30] };
+            options = options with { Runs = 1, Sizes = [new(10, 20)], Users = 20, StateChanges = 10, StateRoomMembers = [3, 30], StartupEvents = 500 };
         }
         return options with
         {
@@ -100,6 +106,7 @@ public sealed record CapacityOptions
             Sizes = values.TryGetValue("sizes", out var sizes) ? sizes.Split(',').Select(RoomGroup.Parse).ToList() : options.Sizes,
             Users = Positive("users", options.Users),
             StateChanges = Positive("state-changes", options.StateChanges),
+            StartupEvents = Positive("startup-events", options.StartupEvents),
             StateRoomMembers = values.TryGetValue("state-room-members", out var members)
                 ? members.Split(',').Select(m => int.TryParse(m, CultureInfo.InvariantCulture, out var n) && n > 1 ? n
                     : throw new ArgumentException("--state-room-members: counts above 1")).ToList()

@@ -42,8 +42,12 @@ public static class CapacityReport
         text.AppendLine($"## {o.BackendName}").AppendLine();
         text.AppendLine($"{o.Runs} run(s) of each measurement, the median reported. Load average (1, 5, 15 min) at the start: {r.LoadAverageAtStart}; " +
                         $"at the end: {r.LoadAverageAtEnd}. Seeding took {r.SeedingSeconds:F0} s ({r.SeededMessages:N0} messages in " +
-                        $"{r.MessageSeedingSeconds:F0} s, {r.SeededMessages / r.MessageSeedingSeconds:F0}/s); the database then held " +
-                        $"{r.StoredEvents:N0} events.").AppendLine();
+                        $"{r.MessageSeedingSeconds:F0} s, {r.SeededMessages / r.MessageSeedingSeconds:F0}/s)" +
+                        (r.StartupBulkRooms > 0
+                            ? $", then, for the start-up measurement only, {r.StartupBulkMessages:N0} more messages made the same way in {r.StartupBulkRooms:N0} " +
+                              $"{(r.StartupBulkRooms == 1 ? "room" : "rooms")} of the three senders ({r.StartupBulkSeconds:F0} s; no sync user is in them)"
+                            : "") +
+                        $"; the database then held {r.StoredEvents:N0} events.").AppendLine();
 
         var aspnetStart = Median(r.EmptyAspNet.Select(s => s.StartupMs));
         var aspnetRss = Median(r.EmptyAspNet.Select(s => (double)s.IdleRssBytes));

@@ -35,6 +35,10 @@ public sealed class CapacityResults(CapacityOptions options)
     public double SeedingSeconds { get; set; }
     public double MessageSeedingSeconds { get; set; }
     public long MessageBytes { get; set; }
+    /// <summary>Messages added after the measured seeding only so that the start-up runs on <see cref="CapacityOptions.StartupEvents"/> stored events.</summary>
+    public long StartupBulkMessages { get; set; }
+    public int StartupBulkRooms { get; set; }
+    public double StartupBulkSeconds { get; set; }
     public long SearchIndexBytes { get; set; }
     public List<StateGrowth> StateGrowth { get; } = [];
 

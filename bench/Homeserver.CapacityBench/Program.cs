@@ -4,6 +4,7 @@ using Homeserver.CapacityBench;
 //   dotnet Homeserver.CapacityBench.dll --server-dll Homeserver.dll --work DIR --backend postgres|sqlite
 //       (--postgres CONNECTION_STRING | --sqlite FILE) --output SECTION.md [--runs 3] [--smoke] [--targets FILE]
 //       [--sizes 1000x100,100x1000,10x10000] [--users 10000] [--state-changes 500] [--state-room-members 10,1000]
+//       [--startup-events 1000000]
 // to assemble the report from the sections:
 //   dotnet Homeserver.CapacityBench.dll --report OUTPUT.md --command "COMMAND LINE" SECTION.md...
 // and, as the baseline process the harness starts itself:
