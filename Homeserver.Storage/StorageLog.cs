@@ -16,4 +16,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Database schema version {DatabaseVersion} is newer than this homeserver knows ({KnownVersion})")]
     public static partial void SchemaTooNew(ILogger logger, int databaseVersion, int knownVersion);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Analyzed table {Table}: it changed as many rows as it held when last analyzed")]
+    public static partial void TableAnalyzed(ILogger logger, string table);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Could not refresh the planner statistics of growing tables")]
+    public static partial void AnalyzeFailed(ILogger logger, Exception exception);
 }

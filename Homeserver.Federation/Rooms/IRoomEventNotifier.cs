@@ -4,9 +4,11 @@ namespace Homeserver.Federation.Rooms;
 /// Events of one room that a committed transaction stored, the highest stream position among them, and the
 /// users whose membership these events changed (so a sync waiting for an invite to a new room wakes), and whether
 /// the room's current state changed (state resolution can change memberships without a member event in the batch).
+/// <see cref="Senders"/>, when given, are the senders of <see cref="EventIds"/> in the same order (so a listener that only
+/// cares for some senders' events need not read the events).
 /// </summary>
 public sealed record RoomEventsCommitted(string RoomId, IReadOnlyList<string> EventIds, long MaxStreamOrdering,
-    IReadOnlyList<string>? MembershipUserIds = null, bool CurrentStateChanged = true);
+    IReadOnlyList<string>? MembershipUserIds = null, bool CurrentStateChanged = true, IReadOnlyList<string>? Senders = null);
 
 /// <summary>
 /// Tells waiters (sync, later) that room events were committed. In-process for one node; an

@@ -138,8 +138,11 @@ internal sealed class RoomBatchWriter(IRoomEventStore store, PduCache cache, Loc
             {
                 var members = toPersist.Select(p => p.Pdu!).Where(p => p.Type == "m.room.member" && p.StateKey is not null)
                     .Select(p => p.StateKey!).Distinct(StringComparer.Ordinal).ToList();
-                notifier.NotifyCommitted(new RoomEventsCommitted(roomId, orderings.Select(p => p.EventId).ToList(),
-                    orderings.Max(p => p.StreamOrdering!.Value), members, head.CurrentStateChanged));
+                var senders = toPersist.Select(p => p.Pdu!).Concat(outliers.Select(o => o.Pdu.Pdu))
+                    .DistinctBy(p => p.EventId, StringComparer.Ordinal).ToDictionary(p => p.EventId, p => p.Sender, StringComparer.Ordinal);
+                var eventIds = orderings.Select(p => p.EventId).ToList();
+                notifier.NotifyCommitted(new RoomEventsCommitted(roomId, eventIds, orderings.Max(p => p.StreamOrdering!.Value), members,
+                    head.CurrentStateChanged, eventIds.All(senders.ContainsKey) ? [.. eventIds.Select(id => senders[id])] : null));
             }
             Complete(plans, persisted);
             return;

@@ -162,6 +162,8 @@ public sealed class FederationSender : IFederationSender, IAsyncDisposable
     /// <summary>Queues the committed events that local users sent for the room's other servers, in stream order.</summary>
     private async Task AddPdusAsync(RoomEventsCommitted committed, CancellationToken cancellationToken)
     {
+        // Events received from other servers are not sent on: a batch of them alone needs no reading.
+        if (committed.Senders is { } senders && !senders.Any(s => RoomServers.ServerOf(s) == _identity.ServerName)) return;
         var records = await _events.GetEventsAsync(committed.EventIds, cancellationToken).ConfigureAwait(false);
         var local = records
             .Where(r => !r.IsOutlier && !r.IsRejected && !r.IsSoftFailed && RoomServers.ServerOf(r.Sender) == _identity.ServerName)

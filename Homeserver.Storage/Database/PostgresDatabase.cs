@@ -8,8 +8,13 @@ namespace Homeserver.Storage.Database;
 public sealed class PostgresDatabase : IDatabase
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresStatisticsRefresher _statistics;
 
-    private PostgresDatabase(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresDatabase(NpgsqlDataSource dataSource, ILogger logger)
+    {
+        _dataSource = dataSource;
+        _statistics = new PostgresStatisticsRefresher(dataSource, logger);
+    }
 
     public SqlDialect Dialect => PostgresDialect.Instance;
 
@@ -66,10 +71,11 @@ public sealed class PostgresDatabase : IDatabase
         }
 
         ApplyDefaults(builder.ConnectionStringBuilder);
-        var database = new PostgresDatabase(builder.UseLoggerFactory(loggerFactory).Build());
+        var database = new PostgresDatabase(builder.UseLoggerFactory(loggerFactory).Build(), loggerFactory.CreateLogger<PostgresDatabase>());
         try
         {
             await using var connection = await database.OpenConnectionAsync(cancellationToken);
+            database._statistics.Start();
             return database;
         }
         catch (NpgsqlException e)
@@ -96,5 +102,12 @@ public sealed class PostgresDatabase : IDatabase
         return result;
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    /// <summary>Analyzes the tables that grew enough since their last analysis now (the refresher does it every few seconds).</summary>
+    internal Task<IReadOnlyList<string>> RefreshStatisticsAsync(CancellationToken cancellationToken) => _statistics.RefreshAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _statistics.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 }

@@ -445,6 +445,8 @@ public abstract partial class RoomEventPipelineTests
         seen!.RoomId.Should().Be(roomId);
         seen.EventIds.Should().Contain(sent.EventId!);
         seen.MaxStreamOrdering.Should().Be(sent.StreamOrdering);
+        seen.Senders.Should().NotBeNull().And.HaveSameCount(seen.EventIds);
+        seen.Senders![seen.EventIds.ToList().IndexOf(sent.EventId!)].Should().Be((await h.Store.GetEventAsync(sent.EventId!, CancellationToken.None))!.Sender);
     }
 
     [SkippableFact]
