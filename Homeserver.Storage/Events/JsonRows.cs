@@ -13,15 +13,18 @@ internal sealed class JsonRows
 {
     private readonly string _texts;
     private readonly string _textPairs;
+    private readonly string _textTriples;
     private readonly string _numberPairs;
     private readonly string _inTexts;
     private readonly string _inFirstNumbers;
     private readonly string _pairsIndexFilter;
 
-    private JsonRows(string texts, string textPairs, string numberPairs, string inTexts, string inFirstNumbers, string pairsIndexFilter)
+    private JsonRows(string texts, string textPairs, string textTriples, string numberPairs, string inTexts, string inFirstNumbers,
+        string pairsIndexFilter)
     {
         _texts = texts;
         _textPairs = textPairs;
+        _textTriples = textTriples;
         _numberPairs = numberPairs;
         _inTexts = inTexts;
         _inFirstNumbers = inFirstNumbers;
@@ -32,6 +35,7 @@ internal sealed class JsonRows
     public static readonly JsonRows Sqlite = new(
         "SELECT value AS v FROM json_each(@{0})",
         "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b FROM json_each(@{0})",
+        "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b, json_extract(value, '$[2]') AS c FROM json_each(@{0})",
         "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b FROM json_each(@{0})",
         "{c} IN (SELECT value FROM json_each(@{0}))",
         "{c} IN (SELECT json_extract(value, '$[0]') FROM json_each(@{0}))",
@@ -44,6 +48,7 @@ internal sealed class JsonRows
     public static readonly JsonRows Postgres = new(
         "SELECT value AS v FROM jsonb_array_elements_text(CAST(@{0} AS jsonb))",
         "SELECT value->>0 AS a, value->>1 AS b FROM jsonb_array_elements(CAST(@{0} AS jsonb))",
+        "SELECT value->>0 AS a, value->>1 AS b, value->>2 AS c FROM jsonb_array_elements(CAST(@{0} AS jsonb))",
         "SELECT CAST(value->>0 AS BIGINT) AS a, CAST(value->>1 AS BIGINT) AS b FROM jsonb_array_elements(CAST(@{0} AS jsonb))",
         "{c} = ANY(ARRAY(SELECT value FROM jsonb_array_elements_text(CAST(@{0} AS jsonb))))",
         "{c} = ANY(ARRAY(SELECT CAST(value->>0 AS BIGINT) FROM jsonb_array_elements(CAST(@{0} AS jsonb))))",
@@ -56,6 +61,9 @@ internal sealed class JsonRows
 
     /// <summary>Rows with text columns <c>a</c>, <c>b</c> from a JSON array of two-string arrays.</summary>
     public string TextPairs(string parameter) => _textPairs.Replace("{0}", parameter, StringComparison.Ordinal);
+
+    /// <summary>Rows with text columns <c>a</c>, <c>b</c>, <c>c</c> from a JSON array of three-string arrays.</summary>
+    public string TextTriples(string parameter) => _textTriples.Replace("{0}", parameter, StringComparison.Ordinal);
 
     /// <summary>Rows with integer columns <c>a</c>, <c>b</c> (b may be null) from a JSON array of two-number arrays.</summary>
     public string NumberPairs(string parameter) => _numberPairs.Replace("{0}", parameter, StringComparison.Ordinal);
@@ -79,6 +87,9 @@ internal sealed class JsonRows
 
     public static string Encode(IEnumerable<(string A, string B)> pairs) =>
         JsonSerializer.Serialize(pairs.Select(p => new[] { p.A, p.B }));
+
+    public static string Encode(IEnumerable<(string A, string B, string C)> triples) =>
+        JsonSerializer.Serialize(triples.Select(t => new[] { t.A, t.B, t.C }));
 
     public static string Encode(IEnumerable<(long A, long? B)> pairs) =>
         JsonSerializer.Serialize(pairs.Select(p => new[] { p.A, p.B }));

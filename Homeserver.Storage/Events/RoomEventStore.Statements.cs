@@ -21,6 +21,15 @@ public sealed partial class RoomEventStore
             WHERE {rows.In("n.event_id", "Ids")}
             """;
 
+        /// <summary>The events of client transactions, by (user, device, transaction id) triples; the index filter lets the key serve.</summary>
+        public string SelectTransactionEvents { get; } = $"""
+            SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
+            FROM client_transactions t
+            JOIN ({rows.TextTriples("Keys")}) AS x ON t.user_id = x.a AND t.device_id = x.b AND t.txn_id = x.c
+            JOIN event_nids n ON n.event_nid = t.event_nid
+            WHERE {rows.PairsIndexFilter("t.user_id", "t.device_id", "Keys")}
+            """;
+
         public string SelectStoredEventIds { get; } = $"""
             SELECT n.event_id FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
             WHERE {rows.In("n.event_id", "Ids")}

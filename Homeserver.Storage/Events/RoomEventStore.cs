@@ -254,22 +254,10 @@ public sealed partial class RoomEventStore : IRoomEventStore
         var found = new Dictionary<ClientTransactionKey, string>();
         if (distinct.Count == 0)
             return found;
-        var parameters = new DynamicParameters();
-        var selects = new List<string>(distinct.Count);
-        for (var i = 0; i < distinct.Count; i++)
-        {
-            selects.Add($"""
-                SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
-                FROM client_transactions t JOIN event_nids n ON n.event_nid = t.event_nid
-                WHERE t.user_id = @U{i} AND t.device_id = @D{i} AND t.txn_id = @T{i}
-                """);
-            parameters.Add($"U{i}", distinct[i].UserId);
-            parameters.Add($"D{i}", distinct[i].DeviceId);
-            parameters.Add($"T{i}", distinct[i].TransactionId);
-        }
+        // One statement whatever the number of keys: its text stays the same, so it stays prepared.
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<TransactionRow>(new CommandDefinition(
-            string.Join("\nUNION ALL\n", selects), parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<TransactionRow>(new CommandDefinition(_sql.SelectTransactionEvents,
+            new { Keys = JsonRows.Encode(distinct.Select(k => (k.UserId, k.DeviceId, k.TransactionId))) }, cancellationToken: cancellationToken));
         foreach (var row in rows)
             found[new ClientTransactionKey(row.UserId, row.DeviceId, row.TxnId)] = row.EventId;
         return found;

@@ -15,6 +15,31 @@ public abstract class RoomEventStoreBatchReadTests<TFixture>(TFixture fixture) :
     private async Task<RoomEventStore> StoreAsync() => new(await fixture.GetSharedDatabaseAsync());
 
     [SkippableFact]
+    public async Task Events_of_many_client_transactions_are_each_transactions_own()
+    {
+        var store = await StoreAsync();
+        var room = new TestRoom();
+        await store.PersistAsync(room.Create(), None);
+        var user = $"@txn{Guid.NewGuid():N}:test.example";
+        var phone = new ClientTransactionKey(user, "PHONE", "t1");
+        var laptop = new ClientTransactionKey(user, "LAPTOP", "t1");
+        var quoted = new ClientTransactionKey(user, "PHONE", "it's \"t2\"");
+        var (m1, m2, m3) = (room.Message(user, phone), room.Message(user, laptop), room.Message(user, quoted));
+        await store.PersistAsync(room.Batch([m1, m2, m3], changesState: false), None);
+        var unknown = new ClientTransactionKey(user, "PHONE", "t9");
+
+        var found = await store.GetEventIdsForTransactionsAsync([phone, laptop, quoted, unknown, phone], None);
+
+        found.Should().BeEquivalentTo(new Dictionary<ClientTransactionKey, string>
+        {
+            [phone] = m1.EventId, [laptop] = m2.EventId, [quoted] = m3.EventId,
+        });
+        foreach (var key in new[] { phone, laptop, quoted })
+            (await store.GetEventIdForTransactionAsync(key, None)).Should().Be(found[key]);
+        (await store.GetEventIdsForTransactionsAsync([], None)).Should().BeEmpty();
+    }
+
+    [SkippableFact]
     public async Task Latest_room_events_of_several_rooms_are_each_rooms_newest_in_the_range()
     {
         var store = await StoreAsync();
