@@ -187,7 +187,7 @@ public sealed partial class RoomEventPushProcessor(IRoomEventStore events, PushR
         if (invited is not null && await EvaluateAsync(invited) is { } invite)
             AddOwn(invited, invite);
 
-        async Task<PushActions?> EvaluateAsync(string userId)
+        async ValueTask<PushActions?> EvaluateAsync(string userId)
         {
             var rules = await ruleSets.GetCompiledAsync(userId, cancellationToken);
             if (rules.Evaluate(pushEvent, state.Member(userId)?.DisplayName) is not { Notify: true } actions) return null;

@@ -51,11 +51,17 @@ public sealed class PushRuleSets(IPushRuleOverrideStore overrides, IPushRuleStor
     /// The user's ruleset compiled for evaluation (cached: every event asks for every member's; a change through
     /// this class drops the user's entry at once).
     /// </summary>
-    public async Task<CompiledPushRuleSet> GetCompiledAsync(string userId, CancellationToken cancellationToken)
+    /// <remarks>A cached ruleset is returned without an allocation: evaluation asks once per member and event.</remarks>
+    public ValueTask<CompiledPushRuleSet> GetCompiledAsync(string userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_evaluationCache.TryGetValue(userId, out var cached) && cached.Until > now)
-            return cached.Rules;
+        return _evaluationCache.TryGetValue(userId, out var cached) && cached.Until > now
+            ? ValueTask.FromResult(cached.Rules)
+            : new ValueTask<CompiledPushRuleSet>(CompileAsync(userId, now, cancellationToken));
+    }
+
+    private async Task<CompiledPushRuleSet> CompileAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var changesBefore = Interlocked.Read(ref _changes);
         var rules = CompiledPushRuleSet.Compile(PushRule.InEvaluationOrder(await GetGlobalAsync(userId, cancellationToken)));
         if (_evaluationCache.Count >= EvaluationCacheUsers)
