@@ -36,8 +36,8 @@ public sealed class PostgresDatabase : IDatabase
     /// <item>a prepared statement is still planned for its parameters each time (<c>plan_cache_mode=force_custom_plan</c>):
     /// PostgreSQL's generic plan, chosen after five runs and kept until the table is analysed again, was made for the
     /// table's size at that moment, so a table growing fast (every new server, every benchmark) went on being read
-    /// by sequential scans of its tens of thousands of rows where an index finds a few, as Synapse never sees since
-    /// it never prepares. Planning these short statements costs far less than parsing them did.</item>
+    /// by sequential scans of its tens of thousands of rows where an index finds a few (Synapse, which never prepares
+    /// statements, never meets this). Planning these short statements costs far less than parsing them did.</item>
     /// </list>
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
