@@ -27,7 +27,7 @@ public sealed partial class RoomEventStore
             FROM client_transactions t
             JOIN ({rows.TextTriples("Keys")}) AS x ON t.user_id = x.a AND t.device_id = x.b AND t.txn_id = x.c
             JOIN event_nids n ON n.event_nid = t.event_nid
-            WHERE {rows.PairsIndexFilter("t.user_id", "t.device_id", "Keys")}
+            WHERE {rows.TriplesIndexFilter("t.user_id", "t.device_id", "t.txn_id", "Keys")}
             """;
 
         public string SelectStoredEventIds { get; } = $"""
