@@ -18,10 +18,9 @@ internal sealed class JsonRows
     private readonly string _inTexts;
     private readonly string _inFirstNumbers;
     private readonly string _pairsIndexFilter;
-    private readonly string _triplesIndexFilter;
 
     private JsonRows(string texts, string textPairs, string textTriples, string numberPairs, string inTexts, string inFirstNumbers,
-        string pairsIndexFilter, string triplesIndexFilter)
+        string pairsIndexFilter)
     {
         _texts = texts;
         _textPairs = textPairs;
@@ -30,7 +29,6 @@ internal sealed class JsonRows
         _inTexts = inTexts;
         _inFirstNumbers = inFirstNumbers;
         _pairsIndexFilter = pairsIndexFilter;
-        _triplesIndexFilter = triplesIndexFilter;
     }
 
     /// <summary>SQLite's planner probes the indexes for IN (json_each) and for joins with json_each by itself.</summary>
@@ -41,7 +39,6 @@ internal sealed class JsonRows
         "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b FROM json_each(@{0})",
         "{c} IN (SELECT value FROM json_each(@{0}))",
         "{c} IN (SELECT json_extract(value, '$[0]') FROM json_each(@{0}))",
-        "true",
         "true");
 
     /// <summary>
@@ -55,9 +52,7 @@ internal sealed class JsonRows
         "SELECT CAST(value->>0 AS BIGINT) AS a, CAST(value->>1 AS BIGINT) AS b FROM jsonb_array_elements(CAST(@{0} AS jsonb))",
         "{c} = ANY(ARRAY(SELECT value FROM jsonb_array_elements_text(CAST(@{0} AS jsonb))))",
         "{c} = ANY(ARRAY(SELECT CAST(value->>0 AS BIGINT) FROM jsonb_array_elements(CAST(@{0} AS jsonb))))",
-        "{c} = ANY(ARRAY(SELECT value->>0 FROM jsonb_array_elements(CAST(@{0} AS jsonb)))) AND {d} = ANY(ARRAY(SELECT value->>1 FROM jsonb_array_elements(CAST(@{0} AS jsonb))))",
-        "{c} = ANY(ARRAY(SELECT value->>0 FROM jsonb_array_elements(CAST(@{0} AS jsonb)))) AND {d} = ANY(ARRAY(SELECT value->>1 FROM jsonb_array_elements(CAST(@{0} AS jsonb))))"
-            + " AND {e} = ANY(ARRAY(SELECT value->>2 FROM jsonb_array_elements(CAST(@{0} AS jsonb))))");
+        "{c} = ANY(ARRAY(SELECT value->>0 FROM jsonb_array_elements(CAST(@{0} AS jsonb)))) AND {d} = ANY(ARRAY(SELECT value->>1 FROM jsonb_array_elements(CAST(@{0} AS jsonb))))");
 
     public static JsonRows For(SqlDialect dialect) => dialect.Backend == DatabaseBackend.Postgres ? Postgres : Sqlite;
 
@@ -87,14 +82,6 @@ internal sealed class JsonRows
     /// </summary>
     public string PairsIndexFilter(string first, string second, string parameter) => _pairsIndexFilter
         .Replace("{c}", first, StringComparison.Ordinal).Replace("{d}", second, StringComparison.Ordinal).Replace("{0}", parameter, StringComparison.Ordinal);
-
-    /// <summary>
-    /// As <see cref="PairsIndexFilter"/> for an index on three columns and text triples: every column of the key in the index
-    /// condition, so the index finds the exact rows, not all the rows of the first two columns.
-    /// </summary>
-    public string TriplesIndexFilter(string first, string second, string third, string parameter) => _triplesIndexFilter
-        .Replace("{c}", first, StringComparison.Ordinal).Replace("{d}", second, StringComparison.Ordinal)
-        .Replace("{e}", third, StringComparison.Ordinal).Replace("{0}", parameter, StringComparison.Ordinal);
 
     public static string Encode(IEnumerable<string> values) => JsonSerializer.Serialize(values);
 

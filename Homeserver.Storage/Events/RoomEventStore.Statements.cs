@@ -21,14 +21,27 @@ public sealed partial class RoomEventStore
             WHERE {rows.In("n.event_id", "Ids")}
             """;
 
-        /// <summary>The events of client transactions, by (user, device, transaction id) triples; the index filter lets the key serve.</summary>
-        public string SelectTransactionEvents { get; } = $"""
-            SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
-            FROM client_transactions t
-            JOIN ({rows.TextTriples("Keys")}) AS x ON t.user_id = x.a AND t.device_id = x.b AND t.txn_id = x.c
-            JOIN event_nids n ON n.event_nid = t.event_nid
-            WHERE {rows.TriplesIndexFilter("t.user_id", "t.device_id", "t.txn_id", "Keys")}
-            """;
+        /// <summary>
+        /// The events of client transactions, by (user, device, transaction id) triples: one primary-key probe per triple. On
+        /// PostgreSQL the LIMIT keeps the lateral lookup a probe per triple (a join of the JSON rows could become a hash join
+        /// over the whole table, and conditions on the columns a cross product of all users' transaction ids); SQLite's
+        /// planner probes the key for a join with json_each by itself.
+        /// </summary>
+        public string SelectTransactionEvents { get; } = dialect.Backend == DatabaseBackend.Postgres
+            ? $"""
+                SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
+                FROM ({rows.TextTriples("Keys")}) AS x
+                CROSS JOIN LATERAL (
+                    SELECT c.user_id, c.device_id, c.txn_id, c.event_nid FROM client_transactions c
+                    WHERE c.user_id = x.a AND c.device_id = x.b AND c.txn_id = x.c LIMIT 1) AS t
+                JOIN event_nids n ON n.event_nid = t.event_nid
+                """
+            : $"""
+                SELECT t.user_id AS UserId, t.device_id AS DeviceId, t.txn_id AS TxnId, n.event_id AS EventId
+                FROM client_transactions t
+                JOIN ({rows.TextTriples("Keys")}) AS x ON t.user_id = x.a AND t.device_id = x.b AND t.txn_id = x.c
+                JOIN event_nids n ON n.event_nid = t.event_nid
+                """;
 
         public string SelectStoredEventIds { get; } = $"""
             SELECT n.event_id FROM event_nids n JOIN events e ON e.event_nid = n.event_nid
