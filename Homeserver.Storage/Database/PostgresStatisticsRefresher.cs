@@ -9,13 +9,13 @@ namespace Homeserver.Storage.Database;
 /// <see cref="MinChanges"/>), every <see cref="Interval"/>, between autovacuum's visits.
 /// </summary>
 /// <remarks>
-/// Autovacuum analyzes a database at most once a minute and only after 10 % of a table changed, so a new
-/// database's tables grow many times over on statistics taken while they were nearly empty. Generic plans made
-/// from them scanned whole tables (an inbound transaction's lookups of its 50 event ids took 10 ms each at 20,000
-/// events instead of 0.3 ms); the connections now plan each run for its parameters
-/// (<see cref="PostgresDatabase.ApplyDefaults"/>), and fresh statistics keep those plans' estimates right too.
-/// Doubling tables are analyzed here (a few times in a table's life); at steady state autovacuum has analyzed
-/// them long before they double.
+/// Statements are prepared per connection (<see cref="PostgresDatabase.ApplyDefaults"/>), and PostgreSQL
+/// keeps a prepared statement's generic plan until the statistics of its tables change. A plan made while
+/// a new database's tables were nearly empty scans them whole, and kept scanning them as they grew: an
+/// inbound transaction's lookups of its 50 event ids took 10 ms each at 20,000 events instead of 0.3 ms,
+/// because autovacuum analyzes a database at most once a minute and only after 10 % of a table changed.
+/// Doubling tables are analyzed here (a few times in a table's life, each invalidating the stale plans);
+/// at steady state autovacuum has analyzed them long before they double.
 /// </remarks>
 internal sealed class PostgresStatisticsRefresher : IAsyncDisposable
 {

@@ -8,8 +8,6 @@ namespace Homeserver.Tests.Storage;
 public abstract class DatabaseTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : BackendFixture
 {
-    protected TFixture Fixture => fixture;
-
     private const string CreateTableSql = "CREATE TABLE IF NOT EXISTS scratch_items (id INTEGER NOT NULL PRIMARY KEY, label TEXT NOT NULL)";
     private const string InsertSql = "INSERT INTO scratch_items (id, label) VALUES (@Id, @Label)";
     private const string CountSql = "SELECT COUNT(*) FROM scratch_items WHERE id BETWEEN @From AND @To";
@@ -95,15 +93,4 @@ public abstract class DatabaseTests<TFixture>(TFixture fixture) : IClassFixture<
 
 public sealed class SqliteDatabaseTests(SqliteBackendFixture fixture) : DatabaseTests<SqliteBackendFixture>(fixture);
 
-public sealed class PostgresDatabaseTests(PostgresBackendFixture fixture) : DatabaseTests<PostgresBackendFixture>(fixture)
-{
-    // PostgreSQL only: the server option the store adds to every connection.
-    [SkippableFact]
-    public async Task Connections_plan_prepared_statements_for_their_parameters()
-    {
-        var database = await Fixture.GetSharedDatabaseAsync();
-        await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-
-        (await connection.ExecuteScalarAsync<string>("SHOW plan_cache_mode")).Should().Be("force_custom_plan");
-    }
-}
+public sealed class PostgresDatabaseTests(PostgresBackendFixture fixture) : DatabaseTests<PostgresBackendFixture>(fixture);

@@ -31,20 +31,4 @@ public class PostgresSettingsTests
         chosen.MaxAutoPrepare.Should().Be(0);
         chosen.AutoPrepareMinUsages.Should().Be(7);
     }
-
-    [Fact]
-    public void Prepared_statements_are_planned_for_their_parameters_unless_the_operator_decides()
-    {
-        var plain = new NpgsqlConnectionStringBuilder("Host=db;Username=u");
-        PostgresDatabase.ApplyDefaults(plain);
-        plain.Options.Should().Be("-c plan_cache_mode=force_custom_plan");
-
-        var otherOptions = new NpgsqlConnectionStringBuilder("Host=db;Username=u;Options=-c work_mem=8MB");
-        PostgresDatabase.ApplyDefaults(otherOptions);
-        otherOptions.Options.Should().Be("-c work_mem=8MB -c plan_cache_mode=force_custom_plan");
-
-        var chosen = new NpgsqlConnectionStringBuilder("Host=db;Username=u;Options=-c plan_cache_mode=auto");
-        PostgresDatabase.ApplyDefaults(chosen);
-        chosen.Options.Should().Be("-c plan_cache_mode=auto");
-    }
 }
